@@ -1,0 +1,150 @@
+"""People and organisations: users, authorities (collectivités) and their teams."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+SLUG_VALIDATOR = RegexValidator(
+    r"^[a-z0-9]+(-[a-z0-9]+)*$",
+    _("Lettres minuscules sans accent, chiffres et tirets simples uniquement (ex. « ville-de-lyon »)."),
+)
+
+
+class UserManager(DjangoUserManager):
+    """Members sign in with their email address, which is their identifier."""
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("L'adresse email est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    username = None
+    email = models.EmailField(_("adresse email"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        ordering = ["last_name", "first_name"]
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class Authority(models.Model):
+    class Type(models.TextChoices):
+        CITY = "city", _("Ville")
+        FEDERATION_OF_CITIES = "federation_of_cities", _("Intercommunalité")
+        SUBDIVISION = "subdivision", _("Département")
+        REGION = "region", _("Région")
+
+    name = models.CharField(_("nom"), max_length=150, unique=True)
+    slug = models.CharField(
+        _("identifiant"),
+        max_length=30,
+        unique=True,
+        validators=[SLUG_VALIDATOR],
+        help_text=_("Utilisé dans les adresses des pages publiques. Il ne pourra plus être modifié."),
+    )
+    type = models.CharField(_("type"), max_length=30, choices=Type.choices, default=Type.CITY)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("collectivité")
+        verbose_name_plural = _("collectivités")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", _("Médiateur")
+    MAIN_AGENT = "main_agent", _("Médiateur principal")
+    EDITOR = "editor", _("Éditeur")
+
+
+AGENT_ROLES = (Role.AGENT, Role.MAIN_AGENT)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membre")
+        verbose_name_plural = _("membres")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "authority"], name="one_membership_per_user_and_authority"),
+            models.UniqueConstraint(
+                fields=["authority"], condition=Q(role="main_agent"), name="one_main_agent_per_authority"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.authority} ({self.get_role_display()})"
+
+    @property
+    def is_agent(self) -> bool:
+        return self.role in AGENT_ROLES
+
+
+class Invitation(models.Model):
+    """A one-use invitation to join the platform (authority null: platform admin)."""
+
+    email = models.EmailField(_("adresse email"))
+    authority = models.ForeignKey(
+        Authority, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.email

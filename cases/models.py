@@ -1,0 +1,366 @@
+"""Cases and everything attached to them.
+
+A case belongs to one authority. Its citizen, notes, attachments, message
+links and events cascade with it, so deleting a case leaves no orphan.
+"""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import (
+    GENDER_TITLES,
+    Channel,
+    Gender,
+    NoteKind,
+    Originator,
+    Outcome,
+    Representation,
+    Status,
+    Transmitter,
+)
+
+
+class ListItem(models.Model):
+    """An entry of a two-level list: platform item (no authority) or authority addition."""
+
+    name = models.CharField(_("nom"), max_length=150)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    authority = models.ForeignKey(
+        "authorities.Authority", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+    def clean(self) -> None:
+        if self.parent_id is None:
+            return
+        if self.parent.parent_id is not None:
+            raise ValidationError(
+                {"parent": _("Deux niveaux au plus : le parent doit être un élément de premier niveau.")}
+            )
+        if self.parent.authority_id not in (None, self.authority_id):
+            raise ValidationError(
+                {"parent": _("Le parent doit être un élément de la plateforme ou de la même collectivité.")}
+            )
+
+
+def list_item_constraints(prefix: str) -> list[models.UniqueConstraint]:
+    return [
+        models.UniqueConstraint(
+            Coalesce("parent", 0), Coalesce("authority", 0), "name", name=f"{prefix}_unique_name_per_parent"
+        )
+    ]
+
+
+class Domain(ListItem):
+    class Meta(ListItem.Meta):
+        verbose_name = _("domaine")
+        verbose_name_plural = _("domaines")
+        constraints = list_item_constraints("domain")
+
+
+class CompetentThirdParty(ListItem):
+    class Meta(ListItem.Meta):
+        verbose_name = _("tiers compétent")
+        verbose_name_plural = _("tiers compétents")
+        constraints = list_item_constraints("competent_third_party")
+
+
+class Case(models.Model):
+    number = models.BigAutoField(_("numéro"), primary_key=True)
+    authority = models.ForeignKey(
+        "authorities.Authority", verbose_name=_("collectivité"), on_delete=models.CASCADE, related_name="cases"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("médiateur assigné"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+    status = models.CharField(
+        _("avancement du dossier"), max_length=40, choices=Status.choices, default=Status.TO_PROCESS
+    )
+    channel = models.CharField(_("mode de saisine"), max_length=20, choices=Channel.choices, default=Channel.WEB)
+    originator = models.CharField(
+        _("origine de la demande"), max_length=40, choices=Originator.choices, default=Originator.CITIZEN
+    )
+
+    prior_complaint = models.BooleanField(_("premier recours à l'amiable effectué"), null=True, blank=True)
+    prior_complaint_answered = models.BooleanField(_("réponse de l'administration reçue"), null=True, blank=True)
+    description = models.TextField(_("motif de la demande"))
+    email_copy_wanted = models.BooleanField(_("copie des réponses envoyée"), default=False)
+
+    competent = models.BooleanField(_("compétence de la collectivité"), null=True, blank=True)
+    domain = models.ForeignKey(Domain, verbose_name=_("domaine"), null=True, blank=True, on_delete=models.PROTECT)
+    competent_third_party = models.ForeignKey(
+        CompetentThirdParty, verbose_name=_("tiers compétent"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    due_date = models.DateField(_("échéance"), null=True, blank=True)
+
+    closed_at = models.DateTimeField(_("date de clôture"), null=True, blank=True)
+    outcome = models.CharField(_("type de clôture"), max_length=40, choices=Outcome.choices, blank=True)
+    face_to_face = models.BooleanField(_("a conduit à une médiation en présentiel"), default=False)
+    agreement = models.BooleanField(_("accord des parties"), null=True, blank=True)
+    court_next = models.BooleanField(_("poursuite au tribunal administratif"), null=True, blank=True)
+    conclusion = models.TextField(_("résultat final (note interne)"), blank=True)
+
+    created_at = models.DateTimeField(_("date de la demande"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(prior_complaint=True) | Q(prior_complaint_answered__isnull=True),
+                name="answer_only_after_prior_complaint",
+            ),
+            models.CheckConstraint(
+                condition=~Q(competent=True, competent_third_party__isnull=False), name="competent_has_no_third_party"
+            ),
+            models.CheckConstraint(
+                condition=~Q(competent=False, domain__isnull=False), name="not_competent_has_no_domain"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | ~Q(outcome=""), name="closed_case_has_outcome"
+            ),
+        ]
+        indexes = [models.Index(fields=["authority", "status"]), models.Index(fields=["assignee", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"Dossier n°{self.number}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def reply_address(self) -> str:
+        return f"dossier-{self.number}-{reply_signature(self.number)}@{settings.INBOUND_DOMAIN}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.prior_complaint is not True and self.prior_complaint_answered is not None:
+            errors["prior_complaint_answered"] = _("Indiquez d'abord qu'un premier recours a été effectué.")
+        if self.competent is True and self.competent_third_party_id:
+            errors["competent_third_party"] = _(
+                "Un tiers compétent ne s'indique que si la collectivité n'est pas compétente."
+            )
+        if self.competent is False and self.domain_id:
+            errors["domain"] = _("Un domaine ne s'indique que si la collectivité est compétente.")
+        if self.closed_at and not self.outcome:
+            errors["outcome"] = _("Le type de clôture est obligatoire pour clôturer le dossier.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def reply_signature(number: int) -> str:
+    """HMAC of the case number, so reply addresses cannot be guessed or altered."""
+    digest = hmac.new(settings.REPLY_ADDRESS_SECRET.encode(), str(number).encode(), hashlib.sha256)
+    return digest.hexdigest()[:12]
+
+
+class Citizen(models.Model):
+    """The requester of one case (one row per case, so a case can be anonymised alone)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="citizen", primary_key=True)
+    gender = models.CharField(_("identité de genre"), max_length=20, choices=Gender.choices, blank=True)
+    first_name = models.CharField(_("prénom"), max_length=150)
+    last_name = models.CharField(_("nom"), max_length=150)
+    representation = models.CharField(
+        _("type de requérant"), max_length=30, choices=Representation.choices, default=Representation.INDIVIDUAL
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True, help_text=_("Au format international E.164."))
+    street = models.CharField(_("adresse"), max_length=200, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=20, blank=True)
+    city = models.CharField(_("ville"), max_length=200, blank=True)
+    country = models.CharField(_("pays"), max_length=2, default="FR")
+
+    class Meta:
+        verbose_name = _("requérant")
+        verbose_name_plural = _("requérants")
+        indexes = [models.Index(fields=["last_name", "first_name"]), models.Index(fields=["email"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def title(self) -> str:
+        return GENDER_TITLES.get(self.gender, "")
+
+    @property
+    def has_address(self) -> bool:
+        return bool(self.street and self.postal_code and self.city)
+
+    def clean(self) -> None:
+        if not (self.email or self.phone or self.has_address):
+            raise ValidationError(
+                _("Indiquez au moins un moyen de vous contacter : email, adresse postale complète ou téléphone.")
+            )
+
+
+class Attachment(models.Model):
+    """A file of a case or a message. Its bytes live in AttachmentContent so listings never load them."""
+
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey("Message", null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(_("nom"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=120)
+    size = models.PositiveIntegerField(_("taille"))
+    sha256 = models.CharField(max_length=64)
+    transmitter = models.CharField(_("transmis par"), max_length=20, choices=Transmitter.choices)
+    inline_cid = models.CharField(max_length=255, blank=True, help_text="Content-ID of an inline email image.")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AttachmentContent(models.Model):
+    attachment = models.OneToOneField(Attachment, on_delete=models.CASCADE, primary_key=True, related_name="content")
+    data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"Contenu de {self.attachment_id}"
+
+
+class Note(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    date = models.DateField(_("date de la note"))
+    kind = models.CharField(_("type"), max_length=20, choices=NoteKind.choices, default=NoteKind.NOTE)
+    content = models.TextField(_("contenu"), help_text="Sanitised HTML.")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["-date", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} du {self.date:%d/%m/%Y}"
+
+
+class Message(models.Model):
+    """Every email in or out is a row first: the outbox and the inbox."""
+
+    class Direction(models.TextChoices):
+        IN = "in", _("Reçu")
+        OUT = "out", _("Envoyé")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("En file d'attente")
+        SENT = "sent", _("Envoyé")
+        FAILED = "failed", _("Échec de l'envoi")
+        UNDELIVERED = "undelivered", _("Non distribué")
+        RECEIVED = "received", _("Reçu")
+
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    status = models.CharField(max_length=20, choices=State.choices)
+    template = models.CharField(max_length=60, blank=True, help_text="Name of the email template, for outgoing mail.")
+    cases = models.ManyToManyField(Case, through="MessageCase", related_name="messages")
+    from_email = models.CharField(max_length=320)
+    to = models.JSONField(default=list)
+    cc = models.JSONField(default=list, blank=True)
+    reply_to = models.CharField(max_length=320, blank=True)
+    subject = models.CharField(max_length=998, blank=True)
+    text = models.TextField(blank=True)
+    html = models.TextField(blank=True, help_text="Sanitised HTML.")
+    message_id = models.CharField(max_length=998, db_index=True)
+    in_reply_to = models.CharField(max_length=998, blank=True)
+    references = models.TextField(blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    provider = models.CharField(max_length=20, blank=True)
+    provider_message_id = models.CharField(max_length=255, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "direction"])]
+
+    def __str__(self) -> str:
+        return self.subject or f"Message {self.pk}"
+
+
+class MessageCase(models.Model):
+    """Link between a message and a case; inbound messages are "to process" until an agent marks them."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="case_links")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="message_links")
+    processed = models.BooleanField(null=True, blank=True, help_text="None for outgoing messages.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["message", "case"], name="one_link_per_message_and_case")]
+        indexes = [models.Index(fields=["case", "processed"])]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} → {self.case_id}"
+
+
+class CaseEvent(models.Model):
+    """The case timeline: who did what, when."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Dossier créé")
+        STATUS_CHANGED = "status_changed", _("Avancement modifié")
+        ASSIGNED = "assigned", _("Dossier assigné")
+        UNASSIGNED = "unassigned", _("Dossier désassigné")
+        UPDATED = "updated", _("Champs modifiés")
+        CLOSED = "closed", _("Dossier clôturé")
+        REOPENED = "reopened", _("Dossier réouvert")
+        MESSAGE_SENT = "message_sent", _("Message envoyé")
+        MESSAGE_RECEIVED = "message_received", _("Message reçu")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("événement")
+        verbose_name_plural = _("événements")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.case_id})"

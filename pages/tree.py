@@ -1,0 +1,44 @@
+"""Build the public page tree: the platform home and its pages, and one section per authority.
+
+`ensure_site` runs after every migrate (and after test flushes), so a fresh
+database always serves a home page. `build_authority_section` runs when an
+authority is created; editors then change the default French texts.
+"""
+
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from pages import defaults
+from pages.models import AuthorityPage, ContentPage, HomePage, RequestFormPage
+
+REQUEST_FORM_SLUG = "faire-une-demande"
+
+
+def ensure_site() -> HomePage:
+    """Create the root, the home page, the platform pages and the default Site if missing."""
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+        for child in root.get_children():
+            if child.specific_class is Page:  # Wagtail's placeholder "Welcome" page
+                child.delete()
+        root.refresh_from_db()
+        home = root.add_child(instance=HomePage(**defaults.HOME_PAGE))
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "Médiature"},
+    )
+    for page in defaults.PLATFORM_PAGES:
+        if not ContentPage.objects.child_of(home).filter(slug=page["slug"]).exists():
+            home.add_child(instance=ContentPage(**page))
+    return home
+
+
+@transaction.atomic
+def build_authority_section(authority) -> AuthorityPage:
+    home = ensure_site()
+    section = home.add_child(instance=AuthorityPage(authority=authority, **defaults.authority_page(authority)))
+    section.add_child(instance=RequestFormPage(slug=REQUEST_FORM_SLUG, **defaults.request_form_page(authority)))
+    for page in defaults.authority_content_pages(authority):
+        section.add_child(instance=ContentPage(**page))
+    return section
