@@ -49,6 +49,7 @@ class MembershipFactory(DjangoModelFactory):
 class CaseFactory(DjangoModelFactory):
     class Meta:
         model = Case
+        skip_postgeneration_save = True
 
     authority = factory.SubFactory(AuthorityFactory)
     description = factory.Faker("paragraph", locale="fr_FR")
