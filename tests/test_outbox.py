@@ -40,10 +40,13 @@ def test_email_is_a_row_first_then_sent_after_commit(db, django_capture_on_commi
 
 def test_nothing_is_kept_or_sent_when_the_transaction_rolls_back(db, django_capture_on_commit_callbacks):
     case = CaseFactory()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            acknowledgement(case)
-            raise RuntimeError("the caller's work failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        acknowledgement(case)
+        raise RuntimeError("the caller's work failed")
     assert callbacks == []
     assert not Message.objects.exists()
     assert mail.outbox == []
