@@ -80,6 +80,25 @@ class CompetentThirdParty(ListItem):
         constraints = list_item_constraints("competent_third_party")
 
 
+class CaseQuerySet(models.QuerySet):
+    def with_unprocessed_count(self) -> "CaseQuerySet":
+        """Annotate `unprocessed_count`: inbound messages still "to process" (one subquery, no N+1)."""
+        unprocessed = (
+            MessageCase.objects.filter(case=models.OuterRef("pk"), processed=False)
+            .order_by()
+            .values("case")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(unprocessed_count=Coalesce(models.Subquery(unprocessed), 0))
+
+    def open(self) -> "CaseQuerySet":
+        return self.filter(closed_at__isnull=True)
+
+    def closed(self) -> "CaseQuerySet":
+        return self.filter(closed_at__isnull=False)
+
+
 class Case(models.Model):
     number = models.BigAutoField(_("numéro"), primary_key=True)
     authority = models.ForeignKey(
@@ -122,6 +141,8 @@ class Case(models.Model):
 
     created_at = models.DateTimeField(_("date de la demande"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("dossier")
