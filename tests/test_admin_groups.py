@@ -108,3 +108,9 @@ def test_platform_admins_are_superusers_or_members_of_the_admins_group(agent, pl
     staff = UserFactory()
     staff.groups.add(Group.objects.create(name=PLATFORM_ADMINS_GROUP))
     assert is_platform_admin(staff)
+
+
+def test_deleting_a_member_account_deletes_its_memberships_cleanly(agent):
+    agent.delete()
+    assert not User.objects.filter(pk=agent.pk).exists()
+    assert Group.objects.filter(name=MEDIATORS_GROUP).exists()
