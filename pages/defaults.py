@@ -14,6 +14,23 @@ def block(block_type: str, value) -> dict:
     return {"type": block_type, "value": value}
 
 
+# django-dsfr's site configuration (header, footer, accessibility status), kept in step with the code:
+# it is not edited in Wagtail's admin.
+DSFR_CONFIG = {
+    "language": "fr",
+    "site_title": "Médiature",
+    "site_tagline": "Service public de médiation",
+    "header_brand": "République française",
+    "header_brand_html": "République<br>française",
+    "footer_brand": "République française",
+    "footer_brand_html": "République<br>française",
+    "footer_description": (
+        "Médiature permet de saisir gratuitement le médiateur de sa collectivité "
+        "au sujet d'un différend avec un service public local."
+    ),
+    "accessibility_status": "PART",
+}
+
 HOME_PAGE = {
     "title": "Médiature",
     "slug": "accueil",
@@ -116,6 +133,7 @@ def authority_page(authority) -> dict:
 def request_form_page(authority) -> dict:
     return {
         "title": "Lancer ma démarche de médiation",
+        "show_in_menus": True,
         "introduction": (
             "<p>Décrivez votre situation : un médiateur de "
             f"{authority.name} étudiera votre demande et vous recontactera.</p>"
@@ -131,6 +149,7 @@ def authority_content_pages(authority) -> list[dict]:
     return [
         {
             "title": "Aide et contact",
+            "show_in_menus": True,
             "slug": "aide",
             "introduction": f"Comment fonctionne la médiation à {authority.name} et comment nous joindre.",
             "body": stream(
@@ -159,6 +178,7 @@ def authority_content_pages(authority) -> list[dict]:
         },
         {
             "title": "Données personnelles",
+            "show_in_menus": True,
             "slug": "donnees-personnelles",
             "introduction": f"Comment {authority.name} traite les données de votre demande de médiation.",
             "body": stream(

@@ -6,6 +6,7 @@ authority is created; editors then change the default French texts.
 """
 
 from django.db import transaction
+from dsfr.models import DsfrConfig
 from wagtail.models import Page, Site
 
 from pages import defaults
@@ -31,6 +32,7 @@ def ensure_site() -> HomePage:
     for page in defaults.PLATFORM_PAGES:
         if not ContentPage.objects.child_of(home).filter(slug=page["slug"]).exists():
             home.add_child(instance=ContentPage(**page))
+    DsfrConfig.objects.update_or_create(language=defaults.DSFR_CONFIG["language"], defaults=defaults.DSFR_CONFIG)
     return home
 
 

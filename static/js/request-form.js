@@ -1,0 +1,27 @@
+// Request form enhancements; the form works fully without them.
+// - Asks "Avez-vous reçu une réponse ?" only after "Oui" to the prior complaint question,
+//   and clears its answer when hidden (the server refuses an answer without a prior complaint).
+// - Moves focus to the error summary so screen reader users hear what to fix.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.getElementById("form-errors");
+  if (summary) {
+    summary.focus();
+  }
+  const answered = document.getElementById("prior-complaint-answered");
+  const priorComplaint = document.querySelectorAll('input[name="prior_complaint"]');
+  if (!answered || priorComplaint.length === 0) {
+    return;
+  }
+  const update = () => {
+    const checked = document.querySelector('input[name="prior_complaint"]:checked');
+    const show = checked !== null && checked.value === "True";
+    answered.hidden = !show;
+    if (!show) {
+      answered.querySelectorAll("input").forEach((input) => {
+        input.checked = false;
+      });
+    }
+  };
+  priorComplaint.forEach((radio) => radio.addEventListener("change", update));
+  update();
+});

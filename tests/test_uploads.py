@@ -1,0 +1,188 @@
+"""Files are accepted by their bytes only: real minimal files of each kind, and impostors."""
+
+import hashlib
+import io
+import zipfile
+
+import pytest
+from PIL import Image
+
+from cases.uploads import RejectedFile, check_count, check_upload, display_name
+
+OOXML_TYPES = {
+    "word": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+ODF_TYPES = [
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.presentation",
+]
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def image_bytes(image_format: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (0, 0, 145)).save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+def pdf_bytes() -> bytes:
+    return (
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+        b"trailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+
+
+def zip_bytes(members: list[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members:
+            compression = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            archive.writestr(name, data, compress_type=compression)
+    return buffer.getvalue()
+
+
+def ooxml_bytes(part: str) -> bytes:
+    """A Office Open XML package in the order Office writes it: content types, relationships, then the part."""
+    return zip_bytes(
+        [
+            ("[Content_Types].xml", b'<?xml version="1.0"?><Types/>'),
+            ("_rels/.rels", b'<?xml version="1.0"?><Relationships/>'),
+            (f"{part}/document.xml", b'<?xml version="1.0"?><document/>'),
+        ]
+    )
+
+
+def odf_bytes(mimetype: str) -> bytes:
+    """An OpenDocument package: its stored, uncompressed first member `mimetype` names the kind."""
+    return zip_bytes([("mimetype", mimetype.encode()), ("content.xml", b'<?xml version="1.0"?><document/>')])
+
+
+def ole2_bytes(stream: str) -> bytes:
+    """An OLE2 compound file (old Office) whose directory names its main stream."""
+    directory_entry = stream.encode("utf-16-le") + b"\x00\x00"
+    return OLE2_SIGNATURE + b"\x00" * 1016 + directory_entry.ljust(128, b"\x00") + b"\x00" * 512
+
+
+@pytest.mark.parametrize(
+    ("image_format", "content_type"),
+    [
+        ("PNG", "image/png"),
+        ("JPEG", "image/jpeg"),
+        ("GIF", "image/gif"),
+        ("WEBP", "image/webp"),
+        ("TIFF", "image/tiff"),
+        ("BMP", "image/bmp"),
+    ],
+)
+def test_images_are_accepted(image_format, content_type):
+    data = image_bytes(image_format)
+
+    checked = check_upload("photo", data)
+
+    assert checked.content_type == content_type
+    assert checked.size == len(data)
+    assert checked.sha256 == hashlib.sha256(data).hexdigest()
+    assert checked.data == data
+
+
+def test_heic_is_accepted():
+    ftyp = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"
+
+    assert check_upload("photo.heic", ftyp + b"\x00" * 64).content_type == "image/heic"
+
+
+def test_pdf_is_accepted():
+    assert check_upload("courrier.pdf", pdf_bytes()).content_type == "application/pdf"
+
+
+@pytest.mark.parametrize("part", OOXML_TYPES)
+def test_office_open_xml_documents_are_accepted(part):
+    assert check_upload("fichier", ooxml_bytes(part)).content_type == OOXML_TYPES[part]
+
+
+@pytest.mark.parametrize("mimetype", ODF_TYPES)
+def test_opendocument_files_are_accepted(mimetype):
+    assert check_upload("fichier", odf_bytes(mimetype)).content_type == mimetype
+
+
+@pytest.mark.parametrize(
+    ("stream", "content_type"),
+    [
+        ("WordDocument", "application/msword"),
+        ("Workbook", "application/vnd.ms-excel"),
+        ("PowerPoint Document", "application/vnd.ms-powerpoint"),
+    ],
+)
+def test_old_office_files_are_accepted_by_their_main_stream(stream, content_type):
+    assert check_upload("ancien", ole2_bytes(stream)).content_type == content_type
+
+
+def test_rtf_is_accepted():
+    assert check_upload("lettre.rtf", rb"{\rtf1\ansi Bonjour}").content_type == "application/rtf"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["nom;montant\nDupont;12,50\n", "Relevé de consommation — février\n", "\ufeffcolonne1,colonne2\n1,2\n"],
+)
+def test_utf8_text_and_csv_are_accepted(text):
+    assert check_upload("tableau.csv", text.encode()).content_type == "text/plain"
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("facture.pdf", b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 120),  # Linux executable
+        ("facture.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 120),  # Windows executable
+        ("archive.docx", zip_bytes([("notes.txt", b"hello"), ("run.sh", b"#!/bin/sh")])),  # zip, not Office
+        ("page.txt", b"<!DOCTYPE html><html><script>alert(1)</script></html>"),
+        ("image.png", b'  <svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        ("installeur.doc", OLE2_SIGNATURE + b"\x00" * 1200),  # OLE2 without an Office stream (e.g. MSI)
+        ("donnees.csv", "nom;ville\nDupont;Besançon\n".encode("latin-1")),  # not UTF-8
+        ("binaire.txt", b"abc\x00def"),
+        ("musique.pdf", b"ID3\x03\x00\x00\x00" + b"\x00" * 64),  # MP3
+    ],
+)
+def test_other_content_is_refused_whatever_its_name(name, data):
+    with pytest.raises(RejectedFile) as refused:
+        check_upload(name, data)
+
+    assert refused.value.reason == f"« {name} » n'est pas un type de fichier accepté."
+
+
+def test_file_over_5_mib_is_refused(settings):
+    data = pdf_bytes() + b"0" * settings.UPLOAD_MAX_BYTES
+
+    with pytest.raises(RejectedFile) as refused:
+        check_upload("gros.pdf", data)
+
+    assert refused.value.reason == "« gros.pdf » dépasse 5 Mo."
+
+
+def test_file_of_exactly_5_mib_is_accepted(settings):
+    data = pdf_bytes().ljust(settings.UPLOAD_MAX_BYTES, b"0")
+
+    assert check_upload("limite.pdf", data).size == settings.UPLOAD_MAX_BYTES
+
+
+def test_empty_file_is_refused():
+    with pytest.raises(RejectedFile, match="« vide.pdf » est vide."):
+        check_upload("vide.pdf", b"")
+
+
+def test_more_than_10_files_are_refused():
+    check_count(10)
+
+    with pytest.raises(RejectedFile, match="10 fichiers au maximum."):
+        check_count(11)
+
+
+def test_names_lose_their_path_and_fit_the_database():
+    assert display_name("C:\\Users\\moi\\facture.pdf") == "facture.pdf"
+    assert display_name("../../etc/passwd") == "passwd"
+    long_name = display_name("a" * 300 + ".pdf")
+    assert len(long_name) == 255 and long_name.endswith(".pdf")
