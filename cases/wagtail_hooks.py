@@ -3,7 +3,8 @@
 from django.contrib.admin import display
 from django.contrib.auth.models import Permission
 from django.db.models import QuerySet
-from django.urls import re_path
+from django.urls import include, path, re_path
+from wagtail import hooks
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
@@ -83,3 +84,11 @@ class CaseAdmin(ModelAdmin):
     @display(description="Requérant", ordering="citizen__last_name")
     def citizen_name(self, case: Case) -> str:
         return case.citizen.full_name
+
+
+@hooks.register("register_admin_urls")
+def register_case_urls():
+    """The case page and its actions (cases/views/), under /admin/dossiers/<N>/."""
+    from cases.views import urls as case_urls
+
+    return [path("dossiers/<int:number>/", include((case_urls, "case"), namespace="case"))]

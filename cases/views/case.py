@@ -1,0 +1,129 @@
+"""The case page, its section edits and its quick header edits (status, due date)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+
+from cases import workflow
+from cases.access import get_case_or_404
+from cases.dates import due_state
+from cases.documents import MAX_CASE_DOCUMENTS, case_documents
+from cases.models import Case, MessageCase
+from cases.views.common import case_url, error_text, refuse
+from cases.views.forms import SECTIONS, DueDateForm, Section, SectionForm, StatusForm, UploadForm, add_service_errors
+
+CASE_RELATIONS = ("citizen", "assignee", "authority", "domain__parent", "competent_third_party__parent")
+
+
+def load_case(request: HttpRequest, number: int) -> Case:
+    """The case through the scoping helper, with what every case template shows (a fixed number of queries)."""
+    case = get_case_or_404(request.user, number)
+    prefetch_related_objects([case], *CASE_RELATIONS)
+    return case
+
+
+def section_rows(section: Section, case: Case) -> list[tuple[str, str]]:
+    rows = [(workflow.label(case, name), workflow.display(case, name)) for name in section.case_fields]
+    rows += [
+        (workflow.label(case.citizen, name), workflow.display(case.citizen, name)) for name in section.citizen_fields
+    ]
+    if section.slug == "origine":
+        rows.insert(0, ("Date de la demande", workflow.display(case, "created_at")))
+    if section.slug == "cloture":
+        rows.insert(0, ("Date de clôture", workflow.display(case, "closed_at")))
+    return rows
+
+
+def case_context(request: HttpRequest, case: Case) -> dict:
+    """What the case header shows, on the case page and on the pages of its actions."""
+    return {
+        "case": case,
+        "citizen": case.citizen,
+        "rights": workflow.rights(request.user, case),
+        "citizen_heading": f"{case.citizen.title} {case.citizen.full_name}".strip(),
+        "due_state": due_state(case.due_date),
+    }
+
+
+def detail(request: HttpRequest, number: int) -> TemplateResponse:
+    case = load_case(request, number)
+    links = (
+        MessageCase.objects.filter(case=case)
+        .select_related("message", "message__sent_by")
+        .prefetch_related("message__attachments")
+        .order_by("message__created_at", "message__pk")
+    )
+    sections = [(section, section_rows(section, case)) for section in SECTIONS.values() if section.slug != "cloture"]
+    context = case_context(request, case) | {
+        "sections": sections,
+        "closing_rows": section_rows(SECTIONS["cloture"], case),
+        "notes": case.notes.select_related("author"),
+        "documents": case_documents(case),
+        "max_documents": MAX_CASE_DOCUMENTS,
+        "message_links": links,
+        "events": case.events.select_related("actor").order_by("-created_at", "-pk"),
+        "similar_cases": workflow.similar_cases(request.user, case),
+        "status_form": StatusForm(initial={"status": case.status}),
+        "due_date_form": DueDateForm(initial={"due_date": case.due_date}),
+        "upload_form": UploadForm(),
+    }
+    return TemplateResponse(request, "cases/admin/case/detail.html", context)
+
+
+def edit(request: HttpRequest, number: int, section: str) -> HttpResponse:
+    case = load_case(request, number)
+    if section not in SECTIONS:
+        raise Http404("Section inconnue.")
+    section = SECTIONS[section]
+    form = SectionForm(section, case, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        values, citizen_values = form.values()
+        try:
+            workflow.update_fields(request.user, case, values, citizen_values)
+        except PermissionDenied as error:
+            return refuse(request, case, error)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Section « {section.title} » enregistrée.")
+            return redirect(case_url(case, section.slug))
+    if request.method == "POST":
+        messages.error(request, "La section n'a pas été enregistrée : corrigez les erreurs signalées.")
+    context = case_context(request, case) | {"form": form, "section": section, "page_title": section.title}
+    return TemplateResponse(request, "cases/admin/case/edit_section.html", context)
+
+
+def quick_edit(request: HttpRequest, number: int, form_class, apply, success: str) -> HttpResponse:
+    """A header edit (status, due date): POST only, back to the case page with a message."""
+    case = get_case_or_404(request.user, number)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = form_class(request.POST)
+    if not form.is_valid():
+        errors = [message for field_errors in form.errors.values() for message in field_errors]
+        messages.error(request, " ".join(errors))
+        return redirect(case_url(case))
+    try:
+        apply(case, form.cleaned_data)
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, success)
+    return redirect(case_url(case))
+
+
+def status(request: HttpRequest, number: int) -> HttpResponse:
+    def apply(case, data):
+        workflow.change_status(request.user, case, data["status"])
+
+    return quick_edit(request, number, StatusForm, apply, "Avancement du dossier enregistré.")
+
+
+def due_date(request: HttpRequest, number: int) -> HttpResponse:
+    def apply(case, data):
+        workflow.update_fields(request.user, case, {"due_date": data["due_date"]})
+
+    return quick_edit(request, number, DueDateForm, apply, "Échéance enregistrée.")

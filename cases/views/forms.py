@@ -1,0 +1,169 @@
+"""Forms of the case page. They only parse input: the rules live in cases/workflow.py, whose
+errors (`ValidationError` keyed by field) are put back on the form with `add_service_errors`."""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+
+from cases.choices import NoteKind, Outcome, Status
+from cases.forms import ACCEPTED_EXTENSIONS, MultipleFileInput, PhoneNumberField
+from cases.models import Case, Citizen, CompetentThirdParty, Domain
+
+
+@dataclass(frozen=True)
+class Section:
+    """An editable section of the case page."""
+
+    slug: str
+    title: str
+    icon: str
+    case_fields: tuple[str, ...] = ()
+    citizen_fields: tuple[str, ...] = ()
+
+
+SECTIONS = {
+    section.slug: section
+    for section in (
+        Section("origine", "Dates et origine", "calendar", ("channel", "originator"), ("representation",)),
+        Section(
+            "coordonnees",
+            "Coordonnées",
+            "user",
+            citizen_fields=(
+                "gender",
+                "first_name",
+                "last_name",
+                "email",
+                "phone",
+                "street",
+                "postal_code",
+                "city",
+                "country",
+            ),
+        ),
+        Section("demande", "Demande", "doc-full", ("description", "prior_complaint", "prior_complaint_answered")),
+        Section("competence", "Compétence", "tag", ("competent", "domain", "competent_third_party")),
+        Section(
+            "cloture",
+            "Clôture du dossier",
+            "lock",
+            ("outcome", "face_to_face", "agreement", "court_next", "conclusion"),
+        ),
+    )
+}
+
+
+class AdminPhoneNumberField(PhoneNumberField):
+    """The public form's phone field (country + number, cleaned to E.164) with Django's plain layout."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.widget.template_name = "django/forms/widgets/multiwidget.html"
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service error on its field when the form has it, else on the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, messages in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages)
+
+
+class SectionForm(forms.Form):
+    """The fields of one section, taken from the models (labels, choices, lengths)."""
+
+    def __init__(self, section: Section, case: Case, *args, **kwargs) -> None:
+        initial = {name: getattr(case, name) for name in section.case_fields}
+        initial |= {name: getattr(case.citizen, name) for name in section.citizen_fields}
+        initial = {name: (value.pk if hasattr(value, "pk") else value) for name, value in initial.items()}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.section = section
+        self.fields |= forms.fields_for_model(Case, fields=section.case_fields)
+        self.fields |= forms.fields_for_model(Citizen, fields=section.citizen_fields)
+        self.fields = {name: self.fields[name] for name in (*section.case_fields, *section.citizen_fields)}
+        if "phone" in self.fields:
+            self.fields["phone"] = AdminPhoneNumberField(label="Téléphone", required=False)
+        own_items = Q(authority__isnull=True) | Q(authority_id=case.authority_id)
+        for name, model in (("domain", Domain), ("competent_third_party", CompetentThirdParty)):
+            if name in self.fields:
+                self.fields[name].queryset = model.objects.filter(own_items).select_related("parent")
+                self.fields[name].help_text = (
+                    "Seulement si la collectivité est compétente."
+                    if name == "domain"
+                    else "Seulement si la collectivité n'est pas compétente."
+                )
+        if "prior_complaint_answered" in self.fields:
+            self.fields["prior_complaint_answered"].help_text = "Seulement si un premier recours a été effectué."
+        if "outcome" in self.fields:
+            self.fields["outcome"].help_text = "Obligatoire pour clôturer le dossier."
+
+    def values(self) -> tuple[dict, dict]:
+        """(case values, citizen values) for `workflow.update_fields`."""
+        data = self.cleaned_data
+        return (
+            {name: data[name] for name in self.section.case_fields},
+            {name: data[name] for name in self.section.citizen_fields},
+        )
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(label="Type de clôture", choices=[("", "---------"), *Outcome.choices])
+    face_to_face = forms.BooleanField(label="A conduit à une médiation en présentiel", required=False)
+    agreement = forms.NullBooleanField(label="Accord des parties ?")
+    court_next = forms.NullBooleanField(label="Poursuite au tribunal administratif ?")
+    conclusion = forms.CharField(label="Résultat final (note interne)", required=False, widget=forms.Textarea)
+
+    def __init__(self, case: Case, *args, **kwargs) -> None:
+        kwargs.setdefault("initial", {name: getattr(case, name) for name in self.base_fields})
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].error_messages["required"] = (
+            "Le type de clôture est obligatoire pour clôturer le dossier."
+        )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Avancement du dossier", choices=[(value, label) for value, label in Status.choices if value != "closed"]
+    )
+
+
+class DueDateForm(forms.Form):
+    due_date = forms.DateField(label="Échéance", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["due_date"].widget.attrs["min"] = timezone.localdate().isoformat()
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label="Médiateur", queryset=None, widget=forms.RadioSelect, empty_label=None)
+
+    def __init__(self, agents, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = agents
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.email
+
+
+class NoteForm(forms.Form):
+    date = forms.DateField(label="Date de la note", widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label="Type", choices=NoteKind.choices, initial=NoteKind.NOTE)
+    content = forms.CharField(
+        label="Contenu",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Texte libre ; mise en forme simple acceptée (gras, italique, listes, liens).",
+    )
+
+
+class UploadForm(forms.Form):
+    """Renders the file input; the files themselves are checked by `cases.documents.add_documents`."""
+
+    files = forms.FileField(
+        label="Ajouter des documents",
+        required=False,
+        help_text="5 Mo au plus par fichier : images, PDF, documents, tableurs, présentations, texte.",
+        widget=MultipleFileInput(attrs={"accept": ACCEPTED_EXTENSIONS}),
+    )

@@ -1,0 +1,64 @@
+"""Notes of a case: add, edit, delete (any agent of the case's authority)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from cases import notes
+from cases.models import Case, Note
+from cases.views.case import case_context, load_case
+from cases.views.common import case_url, perform, refuse
+from cases.views.forms import NoteForm, add_service_errors
+
+
+def note_of_case(case: Case, note_pk: int) -> Note:
+    try:
+        return case.notes.select_related("author", "case").get(pk=note_pk)
+    except Note.DoesNotExist:
+        raise Http404("Note introuvable.") from None
+
+
+def note_form_view(request: HttpRequest, case: Case, note: Note | None) -> HttpResponse:
+    if note is None:
+        initial = {"date": timezone.localdate()}
+    else:
+        initial = {"date": note.date, "kind": note.kind, "content": note.content}
+    form = NoteForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if note is None:
+                notes.add_note(request.user, case, **form.cleaned_data)
+            else:
+                notes.update_note(request.user, note, **form.cleaned_data)
+        except PermissionDenied as error:
+            return refuse(request, case, error)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Note ajoutée." if note is None else "Note modifiée.")
+            return redirect(case_url(case, "notes"))
+    page_title = "Ajouter une note" if note is None else "Modifier la note"
+    context = case_context(request, case) | {"form": form, "note": note, "page_title": page_title}
+    return TemplateResponse(request, "cases/admin/case/note_form.html", context)
+
+
+def note_add(request: HttpRequest, number: int) -> HttpResponse:
+    return note_form_view(request, load_case(request, number), None)
+
+
+def note_edit(request: HttpRequest, number: int, note_pk: int) -> HttpResponse:
+    case = load_case(request, number)
+    return note_form_view(request, case, note_of_case(case, note_pk))
+
+
+def note_delete(request: HttpRequest, number: int, note_pk: int) -> HttpResponse:
+    case = load_case(request, number)
+    note = note_of_case(case, note_pk)
+    if request.method == "POST":
+        perform(request, lambda: notes.delete_note(request.user, note), "Note supprimée.")
+        return redirect(case_url(case, "notes"))
+    context = case_context(request, case) | {"note": note, "page_title": "Supprimer la note"}
+    return TemplateResponse(request, "cases/admin/case/note_delete.html", context)
