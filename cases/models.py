@@ -304,13 +304,19 @@ class Message(models.Model):
 
     class State(models.TextChoices):
         QUEUED = "queued", _("En file d'attente")
+        SENDING = "sending", _("Envoi en cours")
         SENT = "sent", _("Envoyé")
         FAILED = "failed", _("Échec de l'envoi")
         UNDELIVERED = "undelivered", _("Non distribué")
         RECEIVED = "received", _("Reçu")
 
+    class Kind(models.TextChoices):
+        MESSAGE = "message", _("Message")
+        AUTO_REPLY = "auto_reply", _("Réponse automatique")
+
     direction = models.CharField(max_length=3, choices=Direction.choices)
     status = models.CharField(max_length=20, choices=State.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MESSAGE)
     template = models.CharField(max_length=60, blank=True, help_text="Name of the email template, for outgoing mail.")
     cases = models.ManyToManyField(Case, through="MessageCase", related_name="messages")
     from_email = models.CharField(max_length=320)
@@ -320,6 +326,13 @@ class Message(models.Model):
     subject = models.CharField(max_length=998, blank=True)
     text = models.TextField(blank=True)
     html = models.TextField(blank=True, help_text="Sanitised HTML.")
+    content_subject = models.CharField(
+        max_length=255, blank=True, help_text="What an agent wrote (subject), wrapped in a template to make the email."
+    )
+    content_html = models.TextField(blank=True, help_text="What an agent wrote (sanitised HTML).")
+    rejected_files = models.JSONField(
+        default=list, blank=True, help_text="Inbound files that were refused: [{name, reason}]."
+    )
     message_id = models.CharField(max_length=998, db_index=True)
     in_reply_to = models.CharField(max_length=998, blank=True)
     references = models.TextField(blank=True)
@@ -328,6 +341,10 @@ class Message(models.Model):
     provider = models.CharField(max_length=20, blank=True)
     provider_message_id = models.CharField(max_length=255, blank=True)
     error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the next sending attempt is due (the sweeper re-queues late ones)."
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a worker started sending it.")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -336,9 +353,72 @@ class Message(models.Model):
         verbose_name_plural = _("messages")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "direction"])]
+        constraints = [
+            # The same inbound email reaching us twice (Mailjet calls once per case address,
+            # providers retry) is one message.
+            models.UniqueConstraint(
+                fields=["message_id", "from_email"],
+                condition=Q(direction="in"),
+                name="one_inbound_message_per_message_id",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.subject or f"Message {self.pk}"
+
+
+class InboundEmail(models.Model):
+    """An email as it reached one of the three doors, stored before the door answers.
+
+    The raw RFC 822 bytes live here, in their own table, so message listings never
+    load them. A task then threads it onto its case(s); what cannot be threaded is
+    kept aside for a platform admin, never attached to a case.
+    """
+
+    class Door(models.TextChoices):
+        MAILJET = "mailjet", "Mailjet"
+        BREVO = "brevo", "Brevo"
+        MTA = "mta", _("Serveur de messagerie")
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("Reçu, à trier")
+        THREADED = "threaded", _("Rattaché à un dossier")
+        KEPT_ASIDE = "kept_aside", _("Mis de côté")
+        IGNORED = "ignored", _("Ignoré")
+
+    class Reason(models.TextChoices):
+        NONE = "", _("—")
+        UNKNOWN_RECIPIENT = "unknown", _("Aucun dossier ne correspond au destinataire")
+        FORGED_ADDRESS = "forged", _("Adresse de dossier falsifiée")
+        TOO_MANY_CASES = "too_many_cases", _("Trop de dossiers destinataires (spam)")
+        UNREADABLE = "unreadable", _("Message illisible")
+        BOUNCE = "bounce", _("Avis de non-distribution")
+        LOOP = "loop", _("Message envoyé par la plateforme elle-même")
+
+    door = models.CharField(_("provenance"), max_length=10, choices=Door.choices)
+    raw = models.BinaryField(_("message brut"))
+    size = models.PositiveIntegerField(_("taille"))
+    envelope_sender = models.CharField(max_length=320, blank=True)
+    envelope_recipient = models.CharField(max_length=320, blank=True)
+    state = models.CharField(_("état"), max_length=20, choices=State.choices, default=State.RECEIVED)
+    reason = models.CharField(_("motif"), max_length=20, choices=Reason.choices, blank=True)
+    from_header = models.CharField(_("expéditeur"), max_length=998, blank=True)
+    subject = models.CharField(_("sujet"), max_length=998, blank=True)
+    recipients = models.JSONField(_("destinataires"), default=list, blank=True)
+    message = models.ForeignKey("Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="raw_emails")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    received_at = models.DateTimeField(_("reçu le"), auto_now_add=True, db_index=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("email reçu")
+        verbose_name_plural = _("emails reçus")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["state", "received_at"])]
+
+    def __str__(self) -> str:
+        return self.subject or f"Email reçu n°{self.pk}"
 
 
 class MessageCase(models.Model):

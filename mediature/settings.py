@@ -187,6 +187,10 @@ ANYMAIL = {
     "BREVO_API_KEY": os.environ.get("BREVO_API_KEY", ""),
     "WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", ""),
 }
+# Where inbound mail arrives: "mailjet" (one parse route per case, created by a task),
+# "brevo" or "mta" (a catch-all on INBOUND_DOMAIN). Emails larger than INBOUND_MAX_BYTES are refused.
+INBOUND_PROVIDER = os.environ.get("INBOUND_PROVIDER", "mailjet" if ANYMAIL["MAILJET_API_KEY"] else "mta")
+INBOUND_MAX_BYTES = int(os.environ.get("INBOUND_MAX_BYTES", str(25 * 1024 * 1024)))
 if ANYMAIL["MAILJET_API_KEY"]:
     EMAIL_BACKEND = "anymail.backends.mailjet.EmailBackend"
 elif ANYMAIL["BREVO_API_KEY"]:

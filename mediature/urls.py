@@ -10,6 +10,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("mail/", include("cases.mail.urls")),
 ]
 
 if settings.DEBUG:

@@ -41,3 +41,26 @@ def other_agent(other_authority):
 @pytest.fixture
 def platform_admin(db):
     return UserFactory(is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def mail_settings(db, settings):
+    """Webhook secret and provider keys set; the providers' HTTP APIs answer through `responses`."""
+    from tests.mailbox import WEBHOOK_SECRET
+
+    settings.ANYMAIL = {
+        "MAILJET_API_KEY": "",
+        "MAILJET_SECRET_KEY": "",
+        "BREVO_API_KEY": "",
+        "WEBHOOK_SECRET": WEBHOOK_SECRET,
+    }
+    settings.INBOUND_DOMAIN = "reponses.mediature.test"
+    return settings
+
+
+@pytest.fixture
+def provider_api():
+    import responses
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as api:
+        yield api

@@ -3,18 +3,56 @@
 Writing the row inside the caller's transaction and enqueuing only after commit
 means an email is never sent for work that was rolled back, and never lost when
 the worker is down: the row stays "queued" until it is sent.
+
+Sending is done in three short steps so that a worker killed at any moment
+leaves a row whose state says what is known:
+
+1. claim: the row goes from queued to sending (committed), attempts + 1;
+2. send: Mailjet first, then Brevo on any provider error (anymail backends);
+3. record: sent (with the provider and its message id), or back to queued with
+   the next attempt scheduled after a back-off, or failed after the last attempt.
+
+A row left "queued" (its task was lost with a dead worker) is re-queued by the
+sweeper. A row left "sending" past the lease may or may not have reached the
+provider: it is marked failed, never sent a second time, so every email is sent
+exactly once or shown as failed on its case (an agent can then send it again).
 """
 
+import logging
 import uuid
+from datetime import datetime, timedelta
+from email.utils import formataddr, parseaddr
 from functools import partial
 
+from anymail.exceptions import AnymailInvalidAddress, AnymailRecipientsRefused
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils import timezone
 
+from cases.choices import Transmitter
 from cases.mail.rendering import render_email
-from cases.models import Case, Message, MessageCase
+from cases.models import Attachment, AttachmentContent, Case, Message, MessageCase
+from cases.uploads import CheckedFile
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+# Delay before attempts 2, 3, 4 and 5: about 1 h 20 from the first try to the last.
+RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
+# A row still "sending" after this long belongs to a worker that died.
+SENDING_LEASE = timedelta(minutes=15)
+# A queued row whose attempt is this late lost its task.
+QUEUED_GRACE = timedelta(minutes=10)
+# Errors that another provider or a later attempt would not fix.
+PERMANENT_ERRORS = (AnymailRecipientsRefused, AnymailInvalidAddress)
+INTERRUPTED = (
+    "Envoi interrompu : le processus d'envoi s'est arrêté pendant l'envoi. "
+    "L'email a pu ne pas partir ; renvoyez-le si nécessaire."
+)
+
+MAILJET_BACKEND = "anymail.backends.mailjet.EmailBackend"
+BREVO_BACKEND = "anymail.backends.brevo.EmailBackend"
 
 
 def new_message_id(case: Case | None = None) -> str:
@@ -23,6 +61,16 @@ def new_message_id(case: Case | None = None) -> str:
     return f"<{local}@{settings.INBOUND_DOMAIN}>"
 
 
+def platform_address() -> str:
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+
+def sender_named(name: str) -> str:
+    """The platform's own address under another display name ("Le médiateur")."""
+    return formataddr((name, platform_address()))
+
+
+@transaction.atomic
 def queue_email(
     template: str,
     to: list[str],
@@ -31,31 +79,59 @@ def queue_email(
     case: Case | None = None,
     reply_to: str = "",
     sent_by=None,
+    cc: list[str] | tuple = (),
+    files: list[CheckedFile] | tuple = (),
+    from_email: str = "",
+    content_subject: str = "",
+    content_html: str = "",
+    in_reply_to: str = "",
 ) -> Message:
+    """Write the email as a queued row (with its attachments) and send it after commit."""
     rendered = render_email(template, context)
     message = Message.objects.create(
         direction=Message.Direction.OUT,
         status=Message.State.QUEUED,
         template=template,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
         to=list(to),
+        cc=list(cc),
         reply_to=reply_to or (case.reply_address if case else ""),
         subject=rendered.subject,
         text=rendered.text,
         html=rendered.html,
+        content_subject=content_subject,
+        content_html=content_html,
         message_id=new_message_id(case),
+        in_reply_to=in_reply_to,
+        references=in_reply_to,
         sent_by=sent_by,
+        next_attempt_at=timezone.now(),
     )
+    for file in files:
+        attachment = Attachment.objects.create(
+            case=case,
+            message=message,
+            name=file.name,
+            content_type=file.content_type,
+            size=file.size,
+            sha256=file.sha256,
+            transmitter=Transmitter.AGENT if sent_by else Transmitter.ADMINISTRATION,
+            uploaded_by=sent_by,
+        )
+        AttachmentContent.objects.create(attachment=attachment, data=file.data)
     if case is not None:
         MessageCase.objects.create(message=message, case=case, processed=None)
     transaction.on_commit(partial(enqueue_send, message.pk))
     return message
 
 
-def enqueue_send(message_pk: int) -> None:
+def enqueue_send(message_pk: int, delay: timedelta | None = None) -> None:
     from cases.tasks import send_message
 
-    send_message(message_pk)
+    if delay:
+        send_message.schedule((message_pk,), delay=int(delay.total_seconds()))
+    else:
+        send_message(message_pk)
 
 
 def as_email(message: Message) -> EmailMultiAlternatives:
@@ -63,6 +139,9 @@ def as_email(message: Message) -> EmailMultiAlternatives:
     if message.in_reply_to:
         headers["In-Reply-To"] = message.in_reply_to
         headers["References"] = message.references or message.in_reply_to
+    if message.sent_by_id is None:
+        # RFC 3834: automatic emails must not trigger auto-replies (no loops).
+        headers["Auto-Submitted"] = "auto-generated"
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.text,
@@ -74,17 +153,112 @@ def as_email(message: Message) -> EmailMultiAlternatives:
     )
     if message.html:
         email.attach_alternative(message.html, "text/html")
+    for attachment in message.attachments.select_related("content"):
+        email.attach(attachment.name, bytes(attachment.content.data), attachment.content_type)
     return email
 
 
-@transaction.atomic
+def providers() -> list[tuple[str, str]]:
+    """Mailjet, then Brevo, each when its key is set; the configured backend when neither is."""
+    chain = []
+    if settings.ANYMAIL.get("MAILJET_API_KEY"):
+        chain.append(("mailjet", MAILJET_BACKEND))
+    if settings.ANYMAIL.get("BREVO_API_KEY"):
+        chain.append(("brevo", BREVO_BACKEND))
+    return chain or [("local", settings.EMAIL_BACKEND)]
+
+
 def deliver(message_pk: int) -> None:
-    """Send a queued message once; a message already sent is left alone (safe to re-run)."""
-    message = Message.objects.select_for_update().get(pk=message_pk)
-    if message.status != Message.State.QUEUED:
+    """One sending attempt of a queued message; anything not queued is left alone (safe to re-run)."""
+    message = claim(message_pk)
+    if message is None:
         return
-    message.attempts += 1
-    as_email(message).send()
-    message.status = Message.State.SENT
-    message.sent_at = timezone.now()
-    message.save(update_fields=["attempts", "status", "sent_at"])
+    errors = []
+    for name, backend in providers():
+        email = as_email(message)
+        try:
+            get_connection(backend, fail_silently=False).send_messages([email])
+        except Exception as error:
+            logger.warning("Sending message %s through %s failed: %s", message_pk, name, error)
+            errors.append(f"{name} : {error}")
+            if isinstance(error, PERMANENT_ERRORS):
+                record_failure(message, errors, permanent=True)
+                return
+            continue
+        record_sent(message, name, provider_message_id(email))
+        return
+    record_failure(message, errors)
+
+
+def claim(message_pk: int) -> Message | None:
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_pk, direction=Message.Direction.OUT, status=Message.State.QUEUED)
+            .first()
+        )
+        if message is None:
+            return None
+        message.status = Message.State.SENDING
+        message.attempts += 1
+        message.claimed_at = timezone.now()
+        message.save(update_fields=["status", "attempts", "claimed_at"])
+    return message
+
+
+def provider_message_id(email: EmailMultiAlternatives) -> str:
+    status = getattr(email, "anymail_status", None)
+    if status is None or not status.message_id:
+        return ""
+    ids = status.message_id
+    return ",".join(sorted(str(i) for i in ids)) if isinstance(ids, set) else str(ids)
+
+
+def record_sent(message: Message, provider: str, provider_id: str) -> None:
+    # Even if the sweeper gave up on it meanwhile, the provider accepted it: it is sent.
+    Message.objects.filter(pk=message.pk).exclude(status=Message.State.SENT).update(
+        status=Message.State.SENT,
+        sent_at=timezone.now(),
+        provider=provider,
+        provider_message_id=provider_id[:255],
+        error="",
+        next_attempt_at=None,
+    )
+
+
+def record_failure(message: Message, errors: list[str], *, permanent: bool = False) -> None:
+    error = "\n".join(errors)
+    if permanent or message.attempts >= MAX_ATTEMPTS:
+        Message.objects.filter(pk=message.pk, status=Message.State.SENDING).update(
+            status=Message.State.FAILED, error=error, next_attempt_at=None
+        )
+        return
+    delay = RETRY_DELAYS[min(message.attempts, len(RETRY_DELAYS)) - 1]
+    updated = Message.objects.filter(pk=message.pk, status=Message.State.SENDING).update(
+        status=Message.State.QUEUED, error=error, next_attempt_at=timezone.now() + delay
+    )
+    if updated:
+        enqueue_send(message.pk, delay)
+
+
+def sweep_outbox(
+    now: datetime | None = None, *, queued_grace: timedelta = QUEUED_GRACE, sending_lease: timedelta = SENDING_LEASE
+) -> tuple[int, int]:
+    """Re-queue rows whose task was lost; fail rows whose worker died while sending.
+
+    Returns (re-queued, failed).
+    """
+    now = now or timezone.now()
+    failed = Message.objects.filter(
+        direction=Message.Direction.OUT, status=Message.State.SENDING, claimed_at__lte=now - sending_lease
+    ).update(status=Message.State.FAILED, error=INTERRUPTED, next_attempt_at=None)
+    late = list(
+        Message.objects.filter(
+            direction=Message.Direction.OUT, status=Message.State.QUEUED, next_attempt_at__lte=now - queued_grace
+        ).values_list("pk", flat=True)
+    )
+    for pk in late:
+        enqueue_send(pk)
+    if late or failed:
+        logger.warning("Outbox sweeper: %d re-queued, %d interrupted marked failed", len(late), failed)
+    return len(late), failed

@@ -1,0 +1,93 @@
+"""The agents' daily digest (template agent_digest), at 07:30 in Paris on working days.
+
+Each agent gets one email listing, for the authorities where they are an agent,
+the unassigned open cases, and their own open cases due within one business
+day (or overdue), with the same limit as the workspace (`cases.dates.due_soon_limit`).
+Closed cases are never counted (the original counted them).
+Nothing to say, no email. A digest already queued today for an agent is not
+queued again, and a lock keeps two schedulers from sending at the same time.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.conf import settings
+from django.db.models import Count
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from huey.contrib.djhuey import HUEY
+
+from authorities.models import AGENT_ROLES, Authority, User
+from cases.choices import Status
+from cases.dates import due_soon_limit, is_business_day
+from cases.mail.outbound import queue_email
+from cases.models import Case, Message
+
+PARIS = ZoneInfo("Europe/Paris")
+DIGEST_HOUR = 7
+
+
+def is_working_day(day: datetime.date) -> bool:
+    """No digest on weekends and French public holidays."""
+    return is_business_day(day) and day not in holidays.country_holidays("FR", years=day.year)
+
+
+def send_digests_if_due(now: datetime.datetime | None = None) -> int:
+    """Called at 05:30 and 06:30 UTC: only the run that is 07:30 in Paris, on a working day, sends."""
+    local = timezone.localtime(now or timezone.now(), PARIS)
+    if local.hour != DIGEST_HOUR or not is_working_day(local.date()):
+        return 0
+    with HUEY.lock_task("agent-digest"):
+        return send_digests(local.date())
+
+
+def open_cases():
+    return Case.objects.filter(closed_at__isnull=True).exclude(status=Status.CLOSED)
+
+
+def workspace_url() -> str:
+    try:
+        return settings.SITE_URL + reverse("cases_case_modeladmin_index")
+    except NoReverseMatch:
+        return settings.SITE_URL + "/admin/"
+
+
+def send_digests(today: datetime.date) -> int:
+    due_limit = due_soon_limit(today)
+    start_of_day = datetime.datetime.combine(today, datetime.time.min, tzinfo=PARIS)
+    url = workspace_url()
+    agents = User.objects.filter(is_active=True, memberships__role__in=AGENT_ROLES).distinct().order_by("pk")
+    sent = 0
+    for agent in agents:
+        already = Message.objects.filter(template="agent_digest", to=[agent.email], created_at__gte=start_of_day)
+        if already.exists():
+            continue
+        authority_ids = agent.memberships.filter(role__in=AGENT_ROLES).values("authority_id")
+        unassigned = (
+            open_cases()
+            .filter(authority_id__in=authority_ids, assignee__isnull=True)
+            .values("authority_id")
+            .annotate(total=Count("pk"))
+        )
+        counts = {row["authority_id"]: row["total"] for row in unassigned}
+        authorities = [
+            {"name": authority.name, "unassigned_count": counts[authority.pk], "unassigned_url": url}
+            for authority in Authority.objects.filter(pk__in=counts).order_by("name")
+        ]
+        due_cases = [
+            {"number": case.number, "due_date": case.due_date, "citizen_name": case.citizen.full_name, "url": url}
+            for case in open_cases()
+            .filter(assignee=agent, authority_id__in=authority_ids, due_date__lte=due_limit)
+            .select_related("citizen")
+            .order_by("due_date", "number")
+        ]
+        if not authorities and not due_cases:
+            continue
+        queue_email(
+            "agent_digest",
+            [agent.email],
+            {"recipient": agent, "authorities": authorities, "due_cases": due_cases},
+        )
+        sent += 1
+    return sent

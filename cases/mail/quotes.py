@@ -1,0 +1,127 @@
+"""Remove the quoted history from a reply, keeping only what the sender wrote.
+
+Mail clients quote the previous message below the reply, each in its own way:
+
+- Gmail: `<div class="gmail_quote">` (attribution "Le … a écrit :" inside);
+- Outlook (desktop, web, mobile): `<div id="appendonsend">`, `<div id="divRplyFwdMsg">`
+  or a top-bordered block starting with "De : … Envoyé : …", in text an
+  "-----Message d'origine-----" / "-----Original Message-----" line or a
+  "De : / Envoyé : / À : / Objet :" header block;
+- Apple Mail: `<blockquote type="cite">` (attribution inside);
+- Thunderbird: `<div class="moz-cite-prefix">` then `<blockquote type="cite">`;
+- plain text: "Le … a écrit :" / "On … wrote:" then lines starting with ">".
+
+Everything from the first marker to the end is dropped. When that would leave
+nothing (a forward with no words of its own), the message is kept whole: better
+too much than nothing.
+"""
+
+import re
+
+from bs4 import BeautifulSoup, Tag
+
+ATTRIBUTION = re.compile(
+    r"^\s*(?=.*\d)(le\s.{0,200}\sa\s+écrit|on\s.{0,200}\swrote|el\s.{0,200}\sescribió|am\s.{0,200}\sschrieb)\s*:?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+SEPARATOR = re.compile(
+    r"^\s*-{2,}\s*(original message|message d'origine|message original|mail original|forwarded message|"
+    r"message transféré|début du message réexpédié)\s*-{2,}\s*$|^\s*_{10,}\s*$",
+    re.IGNORECASE,
+)
+HEADER_FROM = re.compile(r"^\s*\*?(de|from)\s*\*?\s*:", re.IGNORECASE)
+HEADER_NEXT = re.compile(r"^\s*\*?(envoyé|sent|date|à|to|objet|subject)\s*\*?\s*:", re.IGNORECASE)
+
+HTML_MARKERS = (
+    "div.gmail_quote",
+    "div.gmail_quote_container",
+    "blockquote.gmail_quote",
+    "div#appendonsend",
+    "div#divRplyFwdMsg",
+    "div.moz-cite-prefix",
+    "blockquote[type=cite]",
+    "div.yahoo_quoted",
+    "div.quoted-reply-marker",
+)
+
+
+def strip_text(text: str) -> str:
+    lines = text.splitlines()
+    cut = quote_start(lines)
+    kept = "\n".join(lines[:cut]).rstrip() if cut is not None else text.strip()
+    return kept if kept.strip() else text.strip()
+
+
+def quote_start(lines: list[str]) -> int | None:
+    for index, line in enumerate(lines):
+        following = lines[index + 1 : index + 5]
+        two_lines = f"{line} {lines[index + 1]}" if index + 1 < len(lines) else line
+        if SEPARATOR.match(line):
+            return index
+        if HEADER_FROM.match(line) and any(HEADER_NEXT.match(other) for other in following):
+            return index
+        if line.lstrip().startswith(">") and all(
+            other.lstrip().startswith(">") or not other.strip() for other in lines[index:]
+        ):
+            return index
+        if ATTRIBUTION.match(line) or (ATTRIBUTION.match(two_lines) and not line.rstrip().endswith(":")):
+            return index
+    return None
+
+
+def strip_html(html: str) -> str:
+    """The reply part of an HTML email (still to be sanitised)."""
+    soup = BeautifulSoup(html, "html.parser")
+    root = soup.body or soup
+    marker = first_marker(root)
+    if marker is None:
+        return html
+    cut_from(marker)
+    if not root.get_text(strip=True) and not root.find("img"):
+        return html
+    return str(root.decode_contents() if soup.body else soup)
+
+
+def first_marker(root: Tag) -> Tag | None:
+    candidates = [element for selector in HTML_MARKERS for element in root.select(selector)]
+    candidates += outlook_header_blocks(root)
+    candidates += attribution_blocks(root)
+    if not candidates:
+        return None
+    order = {id(element): position for position, element in enumerate(root.find_all(True))}
+    return min(candidates, key=lambda element: order.get(id(element), 0))
+
+
+def outlook_header_blocks(root: Tag) -> list[Tag]:
+    """Outlook desktop: a block with a top border whose text starts with "De :" / "From:"."""
+    blocks = []
+    for element in root.find_all(["div", "p"], style=re.compile(r"border-top", re.IGNORECASE)):
+        text = element.get_text(" ", strip=True)
+        if HEADER_FROM.match(text):
+            blocks.append(element)
+    for hr in root.find_all("hr"):
+        following = hr.find_next(string=True)
+        if following is not None and HEADER_FROM.match(str(following).strip() or "x"):
+            blocks.append(hr)
+    return blocks
+
+
+def attribution_blocks(root: Tag) -> list[Tag]:
+    """A line "Le … a écrit :" directly followed by a blockquote."""
+    blocks = []
+    for blockquote in root.find_all("blockquote"):
+        previous = blockquote.find_previous_sibling()
+        if previous is not None and ATTRIBUTION.match(previous.get_text(" ", strip=True)):
+            blocks.append(previous)
+    return blocks
+
+
+def cut_from(element: Tag) -> None:
+    """Remove the element, everything after it and everything after each of its ancestors."""
+    node = element
+    while node is not None and node.name not in ("body", "[document]"):
+        parent = node.parent
+        for sibling in list(node.next_siblings):
+            sibling.extract()
+        node = parent
+    element.extract()
