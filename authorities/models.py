@@ -82,6 +82,15 @@ class Authority(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        verbose_name=_("collection d'images et de documents"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="authority",
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     class Meta:
@@ -148,3 +157,11 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def is_admin_invitation(self) -> bool:
+        return self.authority_id is None
+
+    @property
+    def role_label(self) -> str:
+        return "Administrateur de la plateforme" if self.is_admin_invitation else self.get_role_display()

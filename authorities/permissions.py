@@ -7,17 +7,21 @@ groups by hand, the groups below follow memberships (authorities/signals.py):
 - « Médiateurs »: everyone with an agent or main agent membership somewhere;
   what they see inside is scoped by cases/access.py, not by the group.
 - « Éditeurs — <collectivité> »: one per authority, with page permissions on
-  that authority's section only, so editors never touch another section.
+  that authority's section only, and image and document permissions on the
+  authority's own collection, so editors never touch another section or file.
 
 Platform admins are superusers, or members of the « Administrateurs de la
-plateforme » group, which is managed by hand and never touched by the sync.
+plateforme » group. Membership of that group is given by an accepted admin
+invitation and taken back by a revocation (authorities/invitations.py), never
+by the membership sync; the group itself opens the admin, the platform pages
+(the home page and the pages under it), every collection and the platform lists.
 """
 
 from django.contrib.auth import get_permission_codename
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
-from wagtail.models import GroupPagePermission, Page
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 from wagtail.models.content_types import get_default_page_content_type
 
 from authorities.models import AGENT_ROLES, Authority, Role
@@ -29,6 +33,30 @@ PLATFORM_ADMINS_GROUP = "Administrateurs de la plateforme"
 # Enough to write and publish pages; deleting or moving a section stays with platform admins.
 EDITOR_PAGE_ACTIONS = ("add", "change", "publish", "lock", "unlock")
 GROUP_NAME_MAX_LENGTH = Group._meta.get_field("name").max_length
+# Images and documents of the authority's collection: upload, edit and pick them in the page editor.
+EDITOR_COLLECTION_PERMISSIONS = (
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
+)
+PLATFORM_ADMIN_PAGE_ACTIONS = ("add", "change", "publish", "lock", "unlock", "delete", "bulk_delete")
+PLATFORM_ADMIN_COLLECTION_PERMISSIONS = (
+    *EDITOR_COLLECTION_PERMISSIONS,
+    ("wagtailimages", "delete_image"),
+    ("wagtaildocs", "delete_document"),
+)
+# The platform-level lists of the case workspace.
+PLATFORM_ADMIN_MODEL_PERMISSIONS = (
+    ("cases", "add_domain"),
+    ("cases", "change_domain"),
+    ("cases", "delete_domain"),
+    ("cases", "add_competentthirdparty"),
+    ("cases", "change_competentthirdparty"),
+    ("cases", "delete_competentthirdparty"),
+)
 
 
 def is_platform_admin(user) -> bool:
@@ -56,9 +84,34 @@ def editors_group_name(authority: Authority) -> str:
     return (EDITORS_GROUP_PREFIX + authority.name)[:GROUP_NAME_MAX_LENGTH]
 
 
-def editor_page_permissions() -> list[Permission]:
-    codenames = [get_permission_codename(action, Page._meta) for action in EDITOR_PAGE_ACTIONS]
+def page_permissions(actions) -> list[Permission]:
+    codenames = [get_permission_codename(action, Page._meta) for action in actions]
     return list(Permission.objects.filter(content_type=get_default_page_content_type(), codename__in=codenames))
+
+
+def editor_page_permissions() -> list[Permission]:
+    return page_permissions(EDITOR_PAGE_ACTIONS)
+
+
+def permissions_named(pairs) -> list[Permission]:
+    query = Q(pk__in=[])
+    for app_label, codename in pairs:
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return list(Permission.objects.filter(query))
+
+
+@transaction.atomic
+def authority_collection(authority: Authority) -> Collection:
+    """The authority's own collection of images and documents, created under the root collection if missing."""
+    if authority.collection_id is None:
+        root = Collection.get_first_root_node()
+        collection = root.add_child(instance=Collection(name=authority.name))
+        authority.collection = collection
+        type(authority).objects.filter(pk=authority.pk).update(collection=collection)
+    elif authority.collection.name != authority.name:
+        authority.collection.name = authority.name
+        authority.collection.save(update_fields=["name"])
+    return authority.collection
 
 
 @transaction.atomic
@@ -77,7 +130,41 @@ def editors_group(authority: Authority) -> Group:
         group.save(update_fields=["name"])
     for permission in editor_page_permissions():
         GroupPagePermission.objects.get_or_create(group=group, page=section, permission=permission)
+    collection = authority_collection(authority)
+    for permission in permissions_named(EDITOR_COLLECTION_PERMISSIONS):
+        GroupCollectionPermission.objects.get_or_create(group=group, collection=collection, permission=permission)
     return group
+
+
+@transaction.atomic
+def platform_admins_group() -> Group:
+    """The platform admins group with its permissions (created if missing; safe to call again)."""
+    from pages.tree import ensure_site
+
+    group = group_with_admin_access(PLATFORM_ADMINS_GROUP)
+    home = ensure_site()
+    for permission in page_permissions(PLATFORM_ADMIN_PAGE_ACTIONS):
+        GroupPagePermission.objects.get_or_create(group=group, page=home, permission=permission)
+    root = Collection.get_first_root_node()
+    for permission in permissions_named(PLATFORM_ADMIN_COLLECTION_PERMISSIONS):
+        GroupCollectionPermission.objects.get_or_create(group=group, collection=root, permission=permission)
+    group.permissions.add(*permissions_named(PLATFORM_ADMIN_MODEL_PERMISSIONS))
+    return group
+
+
+def platform_admins():
+    """Every platform admin: superusers and members of the platform admins group."""
+    from authorities.models import User
+
+    return User.objects.filter(Q(is_superuser=True) | Q(groups__name=PLATFORM_ADMINS_GROUP), is_active=True).distinct()
+
+
+def grant_platform_admin(user) -> None:
+    user.groups.add(platform_admins_group())
+
+
+def revoke_platform_admin(user) -> None:
+    user.groups.remove(*Group.objects.filter(name=PLATFORM_ADMINS_GROUP))
 
 
 def managed_groups(user) -> set[Group]:

@@ -7,6 +7,7 @@ Each production part is switched on by its variable (see README).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,10 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "anymail",
     "huey.contrib.djhuey",
     "django.contrib.auth",
@@ -82,8 +87,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "authorities.auth.SessionLimitsMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "authorities.auth.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mediature.urls"
@@ -144,8 +153,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "authorities.passwords.StrengthValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+
+# Sign-in and sessions (authorities/auth.py): lockout per account and per IP with a cool-off,
+# sessions ending after 1 hour idle and 12 hours in all, two-factor required for platform admins.
+AUTHENTICATION_BACKENDS = ["authorities.auth.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOCKOUT_ACCOUNT_LIMIT", "5"))
+LOCKOUT_LIMITS = {"username": AXES_FAILURE_LIMIT, "ip_address": int(os.environ.get("LOCKOUT_IP_LIMIT", "20"))}
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOCKOUT_COOLOFF_MINUTES", "15")))
+AXES_HANDLER = "authorities.auth.LockoutHandler"
+AXES_USERNAME_CALLABLE = "authorities.auth.lockout_username"
+AXES_LOCKOUT_CALLABLE = "authorities.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "cases.ratelimit.client_ip"  # same proxy rule as the request form
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "token"]
+SESSION_COOKIE_AGE = 12 * 3600
+SESSION_IDLE_TIMEOUT = 3600
+PASSWORD_RESET_TIMEOUT = 3600
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # replaced by authorities' password panel (same place, our email)
+WAGTAIL_PASSWORD_RESET_ENABLED = True
+WAGTAIL_PASSWORD_RESET_FORM = "authorities.forms.PasswordResetForm"
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False  # the email is the identifier; it comes from the invitation
+OTP_TOTP_ISSUER = "Médiature"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]

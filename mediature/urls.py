@@ -8,6 +8,7 @@ from mediature.health import health
 
 urlpatterns = [
     path("health/", health, name="health"),
+    path("admin/", include("authorities.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("mail/", include("cases.mail.urls")),

@@ -40,7 +40,12 @@ def other_agent(other_authority):
 
 @pytest.fixture
 def platform_admin(db):
-    return UserFactory(is_superuser=True, is_staff=True)
+    """A platform admin who has set up two-factor sign-in: `force_login` also passes the second factor."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    admin.otp_device = TOTPDevice.objects.create(user=admin, name="Téléphone", confirmed=True)
+    return admin
 
 
 @pytest.fixture

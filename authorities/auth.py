@@ -1,0 +1,176 @@
+"""Sign-in protections: lockout after repeated failures, session limits, two-factor for the admin.
+
+Lockout is django-axes (failures stored in the database, so every web process
+sees them), with one change: each lockout parameter has its own limit. Axes
+compares one count with one limit; an office behind a single address (a town
+hall) needs more room than one account does, so the handler below scales the
+per-address count to the per-account limit:
+
+- per account (the email typed): AXES_FAILURE_LIMIT failures (5);
+- per IP address: LOCKOUT_LIMITS["ip_address"] failures (20);
+
+both counted over AXES_COOLOFF_TIME (15 minutes), after which the lock lifts.
+
+Sessions end after SESSION_IDLE_TIMEOUT without a request (1 hour) and in any
+case SESSION_COOKIE_AGE after sign-in (12 hours). Changing one's password
+signs out every other session: Django checks each session's copy of the
+password hash (`get_session_auth_hash`), and the views that change it keep
+only the current session (`update_session_auth_hash`).
+
+Two-factor (django-otp, TOTP with recovery codes): required for platform
+admins, who reach nothing in the admin but the set-up page until they have a
+device; anyone who has set up a device is asked for a code after signing in.
+"""
+
+import time
+
+from axes.backends import AxesStandaloneBackend
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_failure_limit, get_lockout_parameters
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout, user_logged_in
+from django.db.models import Sum
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
+
+from authorities.permissions import is_platform_admin
+
+SIGNED_IN_AT = "mediature_signed_in_at"
+LAST_SEEN = "mediature_last_seen"
+# The idle clock is written at most once a minute, not on every request.
+LAST_SEEN_RESOLUTION = 60
+
+
+def lockout_username(request, credentials) -> str:
+    """Failures count against the email as typed, case and spaces aside (AXES_USERNAME_CALLABLE)."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(username).strip().lower()
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """Axes' database handler with a limit per lockout parameter (settings.LOCKOUT_LIMITS)."""
+
+    def get_failures(self, request, credentials=None) -> int:
+        limit = get_failure_limit(request, credentials)
+        parameters = get_lockout_parameters(request, credentials)
+        worst = 0
+        for parameter, attempts in zip(parameters, self.get_user_attempts(request, credentials), strict=False):
+            failures = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            own_limit = settings.LOCKOUT_LIMITS.get(str(parameter), limit)
+            worst = max(worst, limit if failures >= own_limit else failures * limit // own_limit)
+        return worst
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """Axes' check before the password one; a call without a request (shell, tests) is left to the next backend."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return TemplateResponse(request, "authorities/locked_out.html", {"minutes": minutes}, status=429)
+
+
+@receiver(user_logged_in, dispatch_uid="keep_verified_device")
+def keep_verified_device(sender, request, user, **kwargs) -> None:
+    """Like django-otp's own handler, for a request without `user` yet (a sign-in that passed both factors)."""
+    device = getattr(user, "otp_device", None)
+    if device is not None and device.user_id == user.pk and request is not None and hasattr(request, "session"):
+        request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+
+
+@receiver(user_logged_in, dispatch_uid="start_session_clocks")
+def start_session_clocks(sender, request, user, **kwargs) -> None:
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[SIGNED_IN_AT] = now
+        request.session[LAST_SEEN] = now
+
+
+class SessionLimitsMiddleware:
+    """Sign out a session idle for SESSION_IDLE_TIMEOUT, or older than SESSION_COOKIE_AGE."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            signed_in_at = session.get(SIGNED_IN_AT, now)
+            last_seen = session.get(LAST_SEEN, now)
+            if now - last_seen > settings.SESSION_IDLE_TIMEOUT or now - signed_in_at > settings.SESSION_COOKIE_AGE:
+                logout(request)
+                messages.info(request, "Votre session a expiré. Merci de vous reconnecter.")
+                if request.path_info.startswith("/admin/"):
+                    return redirect(f"{reverse('wagtailadmin_login')}?next={request.path}")
+            else:
+                if SIGNED_IN_AT not in session:
+                    session[SIGNED_IN_AT] = now
+                if now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN not in session:
+                    session[LAST_SEEN] = now
+        return self.get_response(request)
+
+
+# URL names reachable before the second factor (sign-in, sign-out and the two-factor pages themselves).
+TWO_FACTOR_OPEN_URLS = frozenset(
+    {
+        "wagtailadmin_login",
+        "wagtailadmin_logout",
+        "wagtailadmin_javascript_catalog",
+        "wagtailadmin_sprite",
+        "authorities_two_factor_verify",
+        "authorities_two_factor_setup",
+    }
+)
+
+
+class TwoFactorMiddleware:
+    """In the admin: ask for the code of a set-up device; send platform admins without one to set it up.
+
+    Runs after django_otp's OTPMiddleware, which tells whether this session
+    passed the second factor (`request.user.is_verified()`).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        redirect_to = self.redirect_for(request)
+        if redirect_to:
+            return redirect(f"{reverse(redirect_to)}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+    def redirect_for(self, request) -> str | None:
+        user = request.user
+        if not user.is_authenticated or not request.path_info.startswith("/admin/"):
+            return None
+        if user.is_verified():
+            return None
+        match = getattr(request, "resolver_match", None)
+        name = match.url_name if match else self.url_name(request)
+        if name in TWO_FACTOR_OPEN_URLS or name is None:
+            return None
+        if user_has_device(user, confirmed=True):
+            return "authorities_two_factor_verify"
+        if is_platform_admin(user):
+            return "authorities_two_factor_setup"
+        return None
+
+    @staticmethod
+    def url_name(request) -> str | None:
+        from django.urls import Resolver404, resolve
+
+        try:
+            return resolve(request.path_info).url_name
+        except Resolver404:
+            return None

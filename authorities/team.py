@@ -1,0 +1,94 @@
+"""An authority's team: who may manage it, naming the main agent, removing a member."""
+
+from django.db import transaction
+from django.db.models import Case as Choose
+from django.db.models import Count, IntegerField, Q, Value, When
+
+from authorities.models import Authority, Membership, Role, User
+from authorities.permissions import is_platform_admin
+from cases.mail.outbound import queue_email
+
+
+class TeamError(Exception):
+    """A refused change to a team, with a message for the person who tried."""
+
+
+def can_manage_team(user, authority: Authority) -> bool:
+    """Platform admins manage every team; a main agent manages their authority's."""
+    if not user.is_authenticated:
+        return False
+    if is_platform_admin(user):
+        return True
+    return Membership.objects.filter(user=user, authority=authority, role=Role.MAIN_AGENT).exists()
+
+
+def managed_authorities(user):
+    """The authorities whose team the user manages."""
+    if is_platform_admin(user):
+        return Authority.objects.all()
+    return Authority.objects.filter(memberships__user=user, memberships__role=Role.MAIN_AGENT)
+
+
+def members_with_counts(authority: Authority):
+    """The authority's memberships, main agent first, each with the member's open and closed case counts there."""
+    in_authority = Q(user__assigned_cases__authority=authority)
+    return (
+        authority.memberships.select_related("user")
+        .annotate(
+            open_cases=Count(
+                "user__assigned_cases", filter=in_authority & Q(user__assigned_cases__closed_at__isnull=True)
+            ),
+            closed_cases=Count(
+                "user__assigned_cases", filter=in_authority & Q(user__assigned_cases__closed_at__isnull=False)
+            ),
+        )
+        .annotate(
+            rank=Choose(
+                When(role=Role.MAIN_AGENT, then=Value(0)),
+                When(role=Role.AGENT, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rank", "user__last_name", "user__first_name")
+    )
+
+
+@transaction.atomic
+def name_main_agent(membership: Membership) -> Membership:
+    """Make the member the authority's main agent; the previous one stays in the team as an agent.
+
+    The authority row is locked so two concurrent namings run one after the
+    other; the database's one-main-agent constraint holds at every step.
+    """
+    Authority.objects.select_for_update().get(pk=membership.authority_id)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role == Role.MAIN_AGENT:
+        return membership
+    for previous in Membership.objects.select_for_update().filter(
+        authority_id=membership.authority_id, role=Role.MAIN_AGENT
+    ):
+        previous.role = Role.AGENT
+        previous.save(update_fields=["role"])
+    membership.role = Role.MAIN_AGENT
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def remove_member(membership: Membership, *, removed_by: User) -> int:
+    """Remove the member from the team, unassign their cases of that authority and tell them by email.
+
+    Returns the number of cases that became unassigned. The main agent cannot be
+    removed: another main agent must be named first, so a team always has one.
+    """
+    from cases.models import Case
+
+    membership = Membership.objects.select_for_update().select_related("user", "authority").get(pk=membership.pk)
+    if membership.role == Role.MAIN_AGENT:
+        raise TeamError("Nommez d'abord un autre médiateur principal : une collectivité en a toujours un.")
+    user, authority = membership.user, membership.authority
+    unassigned = Case.objects.filter(authority=authority, assignee=user).update(assignee=None)
+    membership.delete()
+    queue_email("access_removed", [user.email], {"user": user, "authority": authority}, sent_by=removed_by)
+    return unassigned
