@@ -9,3 +9,6 @@ class CasesConfig(AppConfig):
         from cases.mail.signals import connect
 
         connect()
+
+        # Keep the cases' search index fresh when citizens, notes or messages change.
+        from cases import search  # noqa: F401

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
 
 from cases.choices import (
     GENDER_TITLES,
@@ -99,7 +100,7 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(closed_at__isnull=False)
 
 
-class Case(models.Model):
+class Case(index.Indexed, models.Model):
     number = models.BigAutoField(_("numéro"), primary_key=True)
     authority = models.ForeignKey(
         "authorities.Authority", verbose_name=_("collectivité"), on_delete=models.CASCADE, related_name="cases"
@@ -143,6 +144,32 @@ class Case(models.Model):
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
 
     objects = CaseQuerySet.as_manager()
+
+    # Full-text search of the agents' index (cases/search.py keeps it fresh when
+    # the citizen, notes or messages change). Filter fields are the ones the
+    # index filters and sorts on before searching, as the search backend requires.
+    search_fields = [
+        index.SearchField("description"),
+        index.RelatedFields(
+            "citizen",
+            [
+                index.SearchField("first_name", boost=2),
+                index.SearchField("last_name", boost=2),
+                index.SearchField("email"),
+            ],
+        ),
+        index.RelatedFields("notes", [index.SearchField("content")]),
+        index.RelatedFields("messages", [index.SearchField("subject"), index.SearchField("text")]),
+        index.FilterField("number"),
+        index.FilterField("authority"),
+        index.FilterField("assignee"),
+        index.FilterField("status"),
+        index.FilterField("channel"),
+        index.FilterField("domain"),
+        index.FilterField("closed_at"),
+        index.FilterField("due_date"),
+        index.FilterField("created_at"),
+    ]
 
     class Meta:
         verbose_name = _("dossier")

@@ -1,89 +1,43 @@
-"""The agents' case index in Wagtail's admin (/admin/dossiers/)."""
+"""The agents' workspace in Wagtail's admin: case index, dashboard panels, lists, agent intake.
 
-from django.contrib.admin import display
-from django.contrib.auth.models import Permission
-from django.db.models import QuerySet
-from django.urls import include, path, re_path
+The logic lives in cases/admin_*.py; this module only registers it with Wagtail.
+"""
+
+from django.urls import include, path
 from wagtail import hooks
-from wagtail_modeladmin.helpers import PermissionHelper
-from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail_modeladmin.options import modeladmin_register
 
-from cases.access import agent_authority_ids, cases_for
-from cases.models import Case
+from cases.admin_index import VIEW_MINE, VIEW_TITLES, VIEW_UNASSIGNED, CaseAdmin, index_url
 
-
-class CasePermissionHelper(PermissionHelper):
-    """Access to cases comes from agent memberships, never from Django model permissions.
-
-    The index opens to anyone who is an agent somewhere; which rows they see is
-    decided by `cases_for`. Every per-object answer is a constant so the row
-    buttons cost no query. Creating, editing and deleting are off: the case
-    views of the workspace are not modeladmin forms.
-    """
-
-    def user_can_list(self, user) -> bool:
-        return user.is_authenticated and agent_authority_ids(user).exists()
-
-    def user_can_create(self, user) -> bool:
-        return False
-
-    def user_can_inspect_obj(self, user, obj) -> bool:
-        return False
-
-    def user_can_edit_obj(self, user, obj) -> bool:
-        return False
-
-    def user_can_delete_obj(self, user, obj) -> bool:
-        return False
+case_admin = modeladmin_register(CaseAdmin)
 
 
-@modeladmin_register
-class CaseAdmin(ModelAdmin):
-    """Index of the cases of the authorities where the user is an agent or main agent.
+class AgentMenuItem(MenuItem):
+    """Shown to agents only (the case index's own rule)."""
 
-    Platform admins who are not members of an authority see none of its cases:
-    like the original product, being a platform admin opens the platform's
-    settings, not the citizens' files (the workspace issue keeps that rule).
-    Only the index URL is registered: modeladmin's instance views would look the
-    case up outside `cases_for` and answer 403 instead of 404, letting case
-    numbers be probed.
-    """
+    def is_shown(self, request) -> bool:
+        return CaseAdmin.permission_helper_class(CaseAdmin.model).user_can_list(request.user)
 
-    model = Case
-    base_url_path = "dossiers"
-    menu_label = "Dossiers"
-    menu_icon = "folder-open-inverse"
-    menu_order = 100
-    permission_helper_class = CasePermissionHelper
-    index_template_name = "cases/admin/case_index.html"
-    list_display = ("case_number", "citizen_name", "status", "assignee", "created_at")
-    list_filter = ("status",)
-    list_per_page = 50
-    ordering = ("-created_at",)
 
-    def get_queryset(self, request) -> QuerySet[Case]:
-        return cases_for(request.user).select_related("citizen", "assignee")
+class AgentSubmenuMenuItem(SubmenuMenuItem):
+    def is_shown(self, request) -> bool:
+        return CaseAdmin.permission_helper_class(CaseAdmin.model).user_can_list(request.user)
 
-    def get_admin_urls_for_registration(self) -> tuple:
-        return (
-            re_path(
-                self.url_helper.get_action_url_pattern("index"),
-                self.index_view,
-                name=self.url_helper.get_action_url_name("index"),
-            ),
-        )
 
-    def get_permissions_for_registration(self) -> QuerySet[Permission]:
-        """Case model permissions grant nothing here, so they are not offered in the group editor."""
-        return Permission.objects.none()
-
-    @display(description="N°", ordering="number")
-    def case_number(self, case: Case) -> int:
-        return case.number
-
-    @display(description="Requérant", ordering="citizen__last_name")
-    def citizen_name(self, case: Case) -> str:
-        return case.citizen.full_name
+@hooks.register("register_admin_menu_item")
+def register_cases_menu() -> MenuItem:
+    """« Dossiers »: my cases, unassigned cases, all cases, and recording a request."""
+    items = [
+        AgentMenuItem(VIEW_TITLES[VIEW_MINE], index_url(VIEW_MINE), name="mes-dossiers", icon_name="user", order=10),
+        AgentMenuItem("Non assignés", index_url(VIEW_UNASSIGNED), name="non-assignes", icon_name="help", order=20),
+        AgentMenuItem(
+            VIEW_TITLES[None], index_url(), name="tous-les-dossiers", icon_name="folder-open-inverse", order=30
+        ),
+    ]
+    return AgentSubmenuMenuItem(
+        "Dossiers", Menu(items=items), name="dossiers", icon_name="folder-open-inverse", order=CaseAdmin.menu_order
+    )
 
 
 @hooks.register("register_admin_urls")

@@ -1,12 +1,21 @@
 """The agents' case index at /admin/dossiers/ (cases/wagtail_hooks.py)."""
 
+import datetime
+import uuid
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from cases.choices import Status
-from tests.factories import CaseFactory
+from authorities.models import Role
+from cases.admin_index import has_url
+from cases.choices import Channel, Status
+from cases.models import Case, Citizen, Domain, Message, MessageCase
+from cases.search import reindex_cases
+from tests.conftest import member_of
+from tests.factories import AuthorityFactory, CaseFactory, MembershipFactory
 
 INDEX_URL = "/admin/dossiers/"
 
@@ -69,18 +78,16 @@ def test_empty_state_is_in_french(client, agent):
     assert "Aucun dossier pour le moment." in client.get(INDEX_URL).content.decode()
 
 
-def test_editor_cannot_reach_the_index(client, editor, demo_cases):
+def test_editor_gets_a_404_on_the_index(client, editor, demo_cases):
+    """Like every case URL (issue #3), the index does not exist for a non-agent."""
     client.force_login(editor)
-    response = client.get(INDEX_URL)
-    assert response.status_code == 302
-    assert response.url == reverse("wagtailadmin_home")
+    assert client.get(INDEX_URL).status_code == 404
+    assert client.get(INDEX_URL, {"q": str(demo_cases[0].number)}).status_code == 404
 
 
-def test_platform_admin_who_is_not_a_member_sees_no_case(client, platform_admin, demo_cases):
+def test_platform_admin_who_is_not_a_member_gets_a_404(client, platform_admin, demo_cases):
     client.force_login(platform_admin)
-    response = client.get(INDEX_URL)
-    assert response.status_code == 302
-    assert response.url == reverse("wagtailadmin_home")
+    assert client.get(INDEX_URL).status_code == 404
 
 
 def test_anonymous_visitor_is_sent_to_the_login_page(client, demo_cases):
@@ -124,3 +131,278 @@ def test_list_is_paginated_past_50_cases(client, agent, authority):
     assert first.context["paginator"].num_pages == 2
     assert len(first.context["object_list"]) == 50
     assert len(client.get(INDEX_URL, {"p": 2}).context["object_list"]) == 1
+
+
+# --- Views, filters, sorting, badges, assignment (issue #3, item 2) ---------------------------------
+
+
+def make_link(case, processed):
+    """Attach a message to the case: inbound ones are "to process" until processed is True."""
+    direction = Message.Direction.OUT if processed is None else Message.Direction.IN
+    message = Message.objects.create(
+        direction=direction, status="received", from_email="usager@exemple.fr", message_id=f"<{uuid.uuid4()}@x>"
+    )
+    MessageCase.objects.create(message=message, case=case, processed=processed)
+
+
+def listed_in_order(client, user, **params) -> list[int]:
+    client.force_login(user)
+    response = client.get(INDEX_URL, params)
+    assert response.status_code == 200
+    return [case.number for case in response.context["object_list"]]
+
+
+def test_default_view_is_all_cases_and_titles_follow_the_view(client, agent, authority):
+    client.force_login(agent)
+    assert "Tous les dossiers" in client.get(INDEX_URL).content.decode()
+    assert "<title>Mes dossiers" in client.get(INDEX_URL, {"vue": "mes-dossiers"}).content.decode()
+
+
+def test_view_my_cases(client, agent, authority):
+    mine = CaseFactory(authority=authority, assignee=agent)
+    colleague = member_of(authority, Role.AGENT)
+    CaseFactory(authority=authority, assignee=colleague)
+    CaseFactory(authority=authority)
+    assert listed_numbers(client, agent, vue="mes-dossiers") == {mine.number}
+
+
+def test_view_unassigned_cases(client, agent, authority):
+    unassigned = CaseFactory(authority=authority)
+    CaseFactory(authority=authority, assignee=agent)
+    assert listed_numbers(client, agent, vue="non-assignes") == {unassigned.number}
+
+
+def test_view_all_cases_of_the_authority(client, agent, authority, other_authority):
+    cases = [CaseFactory(authority=authority), CaseFactory(authority=authority, assignee=agent)]
+    CaseFactory(authority=other_authority)
+    assert listed_numbers(client, agent) == {case.number for case in cases}
+
+
+def test_open_and_closed_filter(client, agent, authority):
+    open_case = CaseFactory(authority=authority)
+    closed = CaseFactory(authority=authority, status=Status.CLOSED, closed_at=timezone.now(), outcome="partial")
+    assert listed_numbers(client, agent, etat="ouverts") == {open_case.number}
+    assert listed_numbers(client, agent, etat="clotures") == {closed.number}
+
+
+def test_domain_filter_includes_the_children_of_a_top_level_domain(client, agent, authority):
+    housing = Domain.objects.create(name="Test habitat")
+    social = Domain.objects.create(name="Test logement social", parent=housing)
+    other = Domain.objects.create(name="Test fiscalité")
+    on_parent = CaseFactory(authority=authority, competent=True, domain=housing)
+    on_child = CaseFactory(authority=authority, competent=True, domain=social)
+    CaseFactory(authority=authority, competent=True, domain=other)
+    assert listed_numbers(client, agent, domaine=housing.pk) == {on_parent.number, on_child.number}
+    assert listed_numbers(client, agent, domaine=social.pk) == {on_child.number}
+
+
+def test_domain_filter_offers_platform_and_own_authority_domains_only(client, agent, authority, other_authority):
+    Domain.objects.create(name="Domaine de la plateforme")
+    Domain.objects.create(name="Domaine de Démo", authority=authority)
+    Domain.objects.create(name="Domaine d'une autre ville", authority=other_authority)
+    CaseFactory(authority=authority)
+    client.force_login(agent)
+    content = client.get(INDEX_URL).content.decode()
+    assert "Domaine de la plateforme" in content
+    assert "Domaine de Démo" in content
+    assert "Domaine d&#x27;une autre ville" not in content and "Domaine d'une autre ville" not in content
+
+
+def test_assignee_filter_offers_agents_of_my_authorities_only(client, agent, authority, other_agent):
+    colleague = member_of(authority, Role.MAIN_AGENT)
+    editor = member_of(authority, Role.EDITOR)
+    theirs = CaseFactory(authority=authority, assignee=colleague)
+    CaseFactory(authority=authority, assignee=agent)
+    client.force_login(agent)
+    response = client.get(INDEX_URL)
+    spec = next(
+        spec for spec in response.context["view"].filter_specs if getattr(spec, "parameter_name", None) == "mediateur"
+    )
+    assert {value for value, _label in spec.lookup_choices} == {str(agent.pk), str(colleague.pk)}
+    assert str(other_agent.pk) not in {value for value, _label in spec.lookup_choices}
+    assert str(editor.pk) not in {value for value, _label in spec.lookup_choices}
+    assert listed_numbers(client, agent, mediateur=colleague.pk) == {theirs.number}
+
+
+def test_assignee_filter_cannot_reach_cases_of_another_authority(client, agent, other_agent, other_authority):
+    CaseFactory(authority=other_authority, assignee=other_agent)
+    assert listed_numbers(client, agent, mediateur=other_agent.pk) == set()
+
+
+def test_channel_filter(client, agent, authority):
+    phone = CaseFactory(authority=authority, channel=Channel.PHONE)
+    CaseFactory(authority=authority, channel=Channel.WEB)
+    assert listed_numbers(client, agent, channel__exact=Channel.PHONE) == {phone.number}
+
+
+def test_agent_of_several_authorities_sees_both_and_can_filter_by_authority(client, agent, authority, other_authority):
+    MembershipFactory(user=agent, authority=other_authority, role=Role.AGENT)
+    here = CaseFactory(authority=authority)
+    there = CaseFactory(authority=other_authority)
+    assert listed_numbers(client, agent) == {here.number, there.number}
+    assert listed_numbers(client, agent, collectivite=other_authority.pk) == {there.number}
+    content = client.get(INDEX_URL).content.decode()
+    assert "Autre Ville" in content  # the authority column is shown
+
+
+def test_cases_with_unprocessed_messages_come_first_then_by_due_date(client, agent, authority):
+    today = timezone.localdate()
+    no_due_date = CaseFactory(authority=authority)
+    due_later = CaseFactory(authority=authority, due_date=today + datetime.timedelta(days=30))
+    due_soon = CaseFactory(authority=authority, due_date=today + datetime.timedelta(days=2))
+    unprocessed_late = CaseFactory(authority=authority, due_date=today + datetime.timedelta(days=60))
+    unprocessed_none = CaseFactory(authority=authority)
+    make_link(unprocessed_late, False)
+    make_link(unprocessed_none, False)
+    make_link(unprocessed_none, False)
+    make_link(due_soon, True)  # processed: does not count
+    make_link(due_later, None)  # outgoing: does not count
+    assert listed_in_order(client, agent) == [
+        unprocessed_late.number,
+        unprocessed_none.number,
+        due_soon.number,
+        due_later.number,
+        no_due_date.number,
+    ]
+
+
+def test_unprocessed_badge(client, agent, authority):
+    case = CaseFactory(authority=authority)
+    make_link(case, False)
+    make_link(case, False)
+    client.force_login(agent)
+    content = client.get(INDEX_URL).content.decode()
+    assert "2 messages à traiter" in content
+
+
+def test_due_date_badges(client, agent, authority):
+    today = timezone.localdate()
+    CaseFactory(authority=authority, due_date=today - datetime.timedelta(days=1))
+    CaseFactory(authority=authority, due_date=today)
+    client.force_login(agent)
+    content = client.get(INDEX_URL).content.decode()
+    assert content.count("Échéance dépassée") == 1
+    assert content.count("Échéance proche") == 1
+
+
+def test_no_due_badge_far_away_or_on_closed_cases(client, agent, authority):
+    today = timezone.localdate()
+    CaseFactory(authority=authority, due_date=today + datetime.timedelta(days=20))
+    CaseFactory(
+        authority=authority,
+        due_date=today - datetime.timedelta(days=3),
+        status=Status.CLOSED,
+        closed_at=timezone.now(),
+        outcome="partial",
+    )
+    client.force_login(agent)
+    content = client.get(INDEX_URL).content.decode()
+    assert "Échéance dépassée" not in content
+    assert "Échéance proche" not in content
+
+
+def test_rows_link_to_the_case_page(client, agent, authority):
+    if not has_url("case:detail"):
+        pytest.skip("the case page (cases/views/) is not registered yet")
+    case = CaseFactory(authority=authority)
+    client.force_login(agent)
+    assert f'href="{reverse("case:detail", args=[case.number])}"' in client.get(INDEX_URL).content.decode()
+
+
+def test_assign_to_me_button_posts_to_the_case_action_with_the_current_list_as_next(client, agent, authority):
+    if not has_url("case:assign_to_me"):
+        pytest.skip("the « assign to me » action (cases/views/) is not registered yet")
+    unassigned = CaseFactory(authority=authority)
+    assigned = CaseFactory(authority=authority, assignee=agent)
+    client.force_login(agent)
+    content = client.get(INDEX_URL, {"vue": "non-assignes", "etat": "ouverts"}).content.decode()
+    assert f'formaction="{reverse("case:assign_to_me", args=[unassigned.number])}"' in content
+    assert f'formaction="{reverse("case:assign_to_me", args=[assigned.number])}"' not in content
+    assert 'name="next" value="/admin/dossiers/?vue=non-assignes&amp;etat=ouverts"' in content
+
+
+def test_assign_to_me_from_the_list_assigns_and_returns_to_the_list(client, agent, authority):
+    if not has_url("case:assign_to_me"):
+        pytest.skip("the « assign to me » action (cases/views/) is not registered yet")
+    case = CaseFactory(authority=authority)
+    client.force_login(agent)
+    next_url = "/admin/dossiers/?vue=non-assignes"
+    response = client.post(reverse("case:assign_to_me", args=[case.number]), {"next": next_url})
+    assert response.status_code == 302
+    assert response.url == next_url
+    case.refresh_from_db()
+    assert case.assignee == agent
+
+
+def test_no_filter_value_from_another_authority_widens_the_list(client, agent, other_authority):
+    CaseFactory(authority=other_authority)
+    assert listed_numbers(client, agent, collectivite=other_authority.pk) == set()
+
+
+def test_parameters_other_than_the_filters_are_not_orm_lookups(client, agent, authority):
+    """modeladmin would run `?assignee__password__startswith=…` as a filter: a way to probe password hashes."""
+    case = CaseFactory(authority=authority, assignee=agent)
+    assert listed_numbers(client, agent, assignee__password__startswith="nothing-like-this") == {case.number}
+    assert listed_numbers(client, agent, number=case.number + 1) == {case.number}
+
+
+def test_filtered_empty_state_is_in_french(client, agent, authority):
+    CaseFactory(authority=authority)
+    client.force_login(agent)
+    assert (
+        "Aucun dossier ne correspond à ces critères." in client.get(INDEX_URL, {"vue": "mes-dossiers"}).content.decode()
+    )
+
+
+def test_intake_button_in_the_header(client, agent):
+    client.force_login(agent)
+    content = client.get(INDEX_URL).content.decode()
+    assert "Enregistrer une saisine" in content
+    assert reverse("case_intake") in content
+
+
+# --- Queries per page ---------------------------------------------------------------------------------
+
+
+def busy_cases(authority, agent, count):
+    """Cases with everything a row shows: citizen, assignee or not, due date, domain, unprocessed messages."""
+    today = timezone.localdate()
+    domain = Domain.objects.get_or_create(name="Fiscalité")[0]
+    for i in range(count):
+        case = CaseFactory(
+            authority=authority,
+            assignee=agent if i % 2 else None,
+            due_date=today + datetime.timedelta(days=i % 5 - 2),
+            competent=True,
+            domain=domain,
+        )
+        if i % 3 == 0:
+            make_link(case, False)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"vue": "mes-dossiers", "etat": "ouverts"}, {"q": "Dupont"}, {"status__exact": Status.TO_PROCESS, "o": "0"}],
+)
+def test_queries_per_page_are_the_same_for_5_and_50_rows(client, agent, authority, params):
+    MembershipFactory(user=agent, authority=AuthorityFactory(), role=Role.AGENT)  # the multi-authority column
+    client.force_login(agent)
+    busy_cases(authority, agent, 5)
+    Citizen.objects.update(last_name="Dupont")
+    reindex_cases(Case.objects.values_list("number", flat=True))
+
+    def count() -> tuple[list[str], int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(INDEX_URL, params)
+            assert response.status_code == 200
+        return [query["sql"] for query in queries], len(response.context["object_list"])
+
+    count()  # warm the per-process caches (content types, site)
+    with_5, rows = count()
+    assert rows == (5 if params.get("vue") != "mes-dossiers" else 2)
+    busy_cases(authority, agent, 45)
+    Citizen.objects.update(last_name="Dupont")
+    reindex_cases(Case.objects.values_list("number", flat=True))
+    with_50, rows = count()
+    assert rows == (50 if params.get("vue") != "mes-dossiers" else 24)
+    assert len(with_50) == len(with_5), "\n".join(sql[:300] for sql in with_50)

@@ -1,0 +1,370 @@
+"""The agents' case index in Wagtail's admin (/admin/dossiers/), a wagtail-modeladmin list.
+
+Three views through the `vue` parameter: « Tous les dossiers » (the default:
+/admin/dossiers/ is the list of the user's authorities, like the original's
+« Tous les dossiers »), « Mes dossiers » and « Non assignés ». Filters narrow it
+(open / closed, status, domain, assignee, channel, and the authority for agents
+of several). The search box takes a case number or words looked up in the
+citizen's names and email, the description, the notes and the messages.
+
+Rows are sorted with cases holding unprocessed inbound messages first, then by
+due date (soonest first, none last), then newest first. Every row is built from
+the page's one query (citizen, assignee and authority joined, the unprocessed
+count as a subquery), so the number of queries does not depend on the rows.
+"""
+
+from functools import cache
+
+from django.contrib.admin import SimpleListFilter, display
+from django.contrib.auth.models import Permission
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
+from django.http import Http404
+from django.urls import NoReverseMatch, re_path, reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
+from wagtail_modeladmin.helpers import PermissionHelper
+from wagtail_modeladmin.helpers.search import BaseSearchHandler
+from wagtail_modeladmin.options import ModelAdmin
+from wagtail_modeladmin.views import IndexView
+
+from authorities.models import AGENT_ROLES, Authority, User
+from cases.access import agent_authority_ids, cases_for
+from cases.dates import DueState, due_state
+from cases.models import Case, Domain
+from cases.search import search_cases
+
+VIEW_PARAM = "vue"
+VIEW_MINE = "mes-dossiers"
+VIEW_UNASSIGNED = "non-assignes"
+FILTER_PARAMS = {VIEW_PARAM, "etat", "status__exact", "domaine", "mediateur", "channel__exact", "collectivite"}
+VIEW_TITLES = {None: "Tous les dossiers", VIEW_MINE: "Mes dossiers", VIEW_UNASSIGNED: "Dossiers non assignés"}
+
+
+def index_url(view: str | None = None) -> str:
+    url = reverse("dossiers_modeladmin_index")
+    return f"{url}?{VIEW_PARAM}={view}" if view else url
+
+
+def optional_url(name: str, *args) -> str | None:
+    """The URL of a view that another part of the workspace may not have registered yet."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+@cache
+def has_url(name: str) -> bool:
+    try:
+        reverse(name, args=[1])
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def case_detail_url(number: int) -> str | None:
+    return reverse("case:detail", args=[number]) if has_url("case:detail") else None
+
+
+def assign_to_me_url(number: int) -> str | None:
+    return reverse("case:assign_to_me", args=[number]) if has_url("case:assign_to_me") else None
+
+
+def user_agent_authorities(request) -> list[Authority]:
+    """The authorities where the user is an agent or main agent, read once per request."""
+    if not hasattr(request, "_agent_authorities"):
+        request._agent_authorities = list(
+            Authority.objects.filter(memberships__user=request.user, memberships__role__in=AGENT_ROLES).order_by("name")
+        )
+    return request._agent_authorities
+
+
+def int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class RenamedAllFilter(SimpleListFilter):
+    """A list filter whose « all » choice has a label of its own."""
+
+    all_label = "Tous"
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            if choice["display"] == self.all_label_default():
+                choice["display"] = self.all_label
+            yield choice
+
+    @staticmethod
+    def all_label_default():
+        from django.utils.translation import gettext
+
+        return gettext("All")
+
+
+class CaseViewFilter(RenamedAllFilter):
+    title = "vue"
+    parameter_name = VIEW_PARAM
+    all_label = VIEW_TITLES[None]
+
+    def lookups(self, request, model_admin):
+        return [(VIEW_MINE, VIEW_TITLES[VIEW_MINE]), (VIEW_UNASSIGNED, "Non assignés")]
+
+    def queryset(self, request, queryset):
+        if self.value() == VIEW_MINE:
+            return queryset.filter(assignee=request.user)
+        if self.value() == VIEW_UNASSIGNED:
+            return queryset.filter(assignee__isnull=True)
+        return queryset
+
+
+class OpenClosedFilter(RenamedAllFilter):
+    title = "état"
+    parameter_name = "etat"
+
+    def lookups(self, request, model_admin):
+        return [("ouverts", "Dossiers ouverts"), ("clotures", "Dossiers clôturés")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ouverts":
+            return queryset.open()
+        if self.value() == "clotures":
+            return queryset.closed()
+        return queryset
+
+
+class DomainFilter(RenamedAllFilter):
+    """Top-level domains of the platform and of the user's authorities; a parent includes its children."""
+
+    title = "domaine"
+    parameter_name = "domaine"
+
+    def lookups(self, request, model_admin):
+        domains = Domain.objects.filter(parent__isnull=True).filter(
+            Q(authority__isnull=True) | Q(authority_id__in=agent_authority_ids(request.user))
+        )
+        return [(str(domain.pk), domain.name) for domain in domains]
+
+    def queryset(self, request, queryset):
+        domain_id = int_or_none(self.value())
+        if domain_id is None:
+            return queryset
+        return queryset.filter(
+            domain_id__in=Domain.objects.filter(Q(pk=domain_id) | Q(parent_id=domain_id)).values("pk")
+        )
+
+
+class AssigneeFilter(RenamedAllFilter):
+    """Only the agents of the user's authorities are offered."""
+
+    title = "médiateur assigné"
+    parameter_name = "mediateur"
+
+    def lookups(self, request, model_admin):
+        agents = User.objects.filter(
+            memberships__authority_id__in=agent_authority_ids(request.user), memberships__role__in=AGENT_ROLES
+        ).distinct()
+        return [(str(agent.pk), "Moi" if agent.pk == request.user.pk else str(agent)) for agent in agents]
+
+    def queryset(self, request, queryset):
+        agent_id = int_or_none(self.value())
+        return queryset if agent_id is None else queryset.filter(assignee_id=agent_id)
+
+
+class AuthorityFilter(RenamedAllFilter):
+    """Shown to agents of several authorities only."""
+
+    title = "collectivité"
+    parameter_name = "collectivite"
+    all_label = "Toutes"
+
+    def lookups(self, request, model_admin):
+        authorities = user_agent_authorities(request)
+        return [(str(a.pk), a.name) for a in authorities] if len(authorities) > 1 else []
+
+    def queryset(self, request, queryset):
+        authority_id = int_or_none(self.value())
+        return queryset if authority_id is None else queryset.filter(authority_id=authority_id)
+
+
+class CaseSearchHandler(BaseSearchHandler):
+    """A case number, or full text through Wagtail's search backend, keeping the index's own order."""
+
+    def search_queryset(self, queryset, search_term, **kwargs):
+        return search_cases(queryset, search_term)
+
+
+class CasePermissionHelper(PermissionHelper):
+    """Access to cases comes from agent memberships, never from Django model permissions.
+
+    The index opens to anyone who is an agent somewhere; which rows they see is
+    decided by `cases_for`. Every per-object answer is a constant so the row
+    buttons cost no query. Creating, editing and deleting are off: the case
+    views of the workspace are not modeladmin forms.
+    """
+
+    def user_can_list(self, user) -> bool:
+        if not user.is_authenticated:
+            return False
+        if not hasattr(user, "_is_agent_somewhere"):
+            user._is_agent_somewhere = agent_authority_ids(user).exists()
+        return user._is_agent_somewhere
+
+    def user_can_create(self, user) -> bool:
+        return False
+
+    def user_can_inspect_obj(self, user, obj) -> bool:
+        return False
+
+    def user_can_edit_obj(self, user, obj) -> bool:
+        return False
+
+    def user_can_delete_obj(self, user, obj) -> bool:
+        return False
+
+
+class CaseIndexView(IndexView):
+    def dispatch(self, request, *args, **kwargs):
+        # Like every case URL, the index does not exist for someone who is an agent nowhere.
+        if request.user.is_authenticated and not self.permission_helper.user_can_list(request.user):
+            raise Http404("Dossiers introuvables.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_filters_params(self, params=None):
+        """Only the filters' own parameters: modeladmin would apply any other one as an ORM lookup
+        (`?assignee__password__startswith=…` would let an agent probe a colleague's password hash)."""
+        return {key: value for key, value in super().get_filters_params(params).items() if key in FILTER_PARAMS}
+
+    def get_queryset(self, request=None):
+        # modeladmin builds the list twice (dispatch, then the context); filters cost queries, so once is enough.
+        if not hasattr(self, "_case_queryset"):
+            self._case_queryset = super().get_queryset(request)
+        return self._case_queryset
+
+    def get_page_title(self):
+        return VIEW_TITLES.get(self.request.GET.get(VIEW_PARAM), VIEW_TITLES[None])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["intake_url"] = optional_url("case_intake")
+        context["assign_next"] = self.request.get_full_path()
+        context["current_view"] = self.request.GET.get(VIEW_PARAM) or ""
+        context["views"] = [
+            {"label": label, "url": index_url(view), "current": (view or "") == context["current_view"]}
+            for view, label in VIEW_TITLES.items()
+        ]
+        return context
+
+
+class CaseAdmin(ModelAdmin):
+    """Index of the cases of the authorities where the user is an agent or main agent.
+
+    Platform admins who are not members of an authority see none of its cases:
+    like the original product, being a platform admin opens the platform's
+    settings, not the citizens' files. Only the index URL is registered:
+    modeladmin's instance views would look the case up outside `cases_for` and
+    answer 403 instead of 404, letting case numbers be probed.
+    """
+
+    model = Case
+    base_url_path = "dossiers"
+    menu_label = "Dossiers"
+    menu_icon = "folder-open-inverse"
+    menu_order = 100
+    add_to_admin_menu = False  # the « Dossiers » submenu (cases/wagtail_hooks.py) links to the three views
+    permission_helper_class = CasePermissionHelper
+    index_view_class = CaseIndexView
+    index_template_name = "cases/admin/case_index.html"
+    search_handler_class = CaseSearchHandler
+    list_display = ("case_number", "citizen_column", "status", "assignee_column", "due_column", "created_at")
+    list_filter = (CaseViewFilter, OpenClosedFilter, "status", DomainFilter, AssigneeFilter, "channel", AuthorityFilter)
+    list_per_page = 50
+
+    def get_queryset(self, request) -> QuerySet[Case]:
+        return (
+            cases_for(request.user)
+            .with_unprocessed_count()
+            .annotate(has_unprocessed=ExpressionWrapper(Q(unprocessed_count__gt=0), output_field=BooleanField()))
+            .select_related("citizen", "assignee", "authority")
+        )
+
+    def get_ordering(self, request) -> list:
+        return [F("has_unprocessed").desc(), F("due_date").asc(nulls_last=True), "-number"]
+
+    def get_list_display(self, request) -> tuple:
+        if len(user_agent_authorities(request)) > 1:
+            return (*self.list_display[:2], "authority", *self.list_display[2:])
+        return self.list_display
+
+    def get_admin_urls_for_registration(self) -> tuple:
+        return (
+            re_path(
+                self.url_helper.get_action_url_pattern("index"),
+                self.index_view,
+                name=self.url_helper.get_action_url_name("index"),
+            ),
+        )
+
+    def get_permissions_for_registration(self) -> QuerySet[Permission]:
+        """Case model permissions grant nothing here, so they are not offered in the group editor."""
+        return Permission.objects.none()
+
+    def get_extra_attrs_for_row(self, obj, context) -> dict:
+        return {"class": "case-row case-row--unprocessed"} if obj.unprocessed_count else {"class": "case-row"}
+
+    @display(description="N°", ordering="number")
+    def case_number(self, case: Case):
+        url = case_detail_url(case.number)
+        if url is None:
+            return case.number
+        return format_html('<a href="{}" aria-label="{}">{}</a>', url, case.label, case.number)
+
+    @display(description="Requérant", ordering="citizen__last_name")
+    def citizen_column(self, case: Case):
+        name = case.citizen.full_name if hasattr(case, "citizen") else "—"
+        url = case_detail_url(case.number)
+        parts = [format_html('<a href="{}">{}</a>', url, name) if url else format_html("{}", name)]
+        if case.unprocessed_count:
+            label = ngettext("%(count)d message à traiter", "%(count)d messages à traiter", case.unprocessed_count) % {
+                "count": case.unprocessed_count
+            }
+            parts.append(
+                format_html('<span class="w-status w-status--primary case-badge-unprocessed">{}</span>', label)
+            )
+        return format_html_join(" ", "{}", ((part,) for part in parts))
+
+    @display(description="Médiateur", ordering="assignee__last_name")
+    def assignee_column(self, case: Case):
+        if case.assignee_id:
+            return str(case.assignee)
+        url = assign_to_me_url(case.number)
+        if url is None or case.is_closed:
+            return format_html('<span class="w-text-grey-400">{}</span>', "Non assigné")
+        return format_html(
+            '<span class="w-text-grey-400">Non assigné</span> '
+            '<button type="submit" form="assign-to-me-form" formaction="{}" '
+            'class="button button-small button-secondary" aria-label="M\'assigner le {}">M\'assigner</button>',
+            url,
+            case.label.replace("Dossier", "dossier"),
+        )
+
+    @display(description="Échéance", ordering="due_date")
+    def due_column(self, case: Case):
+        if case.due_date is None:
+            return mark_safe('<span class="w-text-grey-400">—</span>')  # noqa: S308
+        day = date_format(case.due_date, "SHORT_DATE_FORMAT")
+        state = None if case.is_closed else due_state(case.due_date)
+        if state == DueState.OVERDUE:
+            return format_html(
+                '{} <span class="w-status w-bg-critical-200 w-text-white case-badge-due">Échéance dépassée</span>', day
+            )
+        if state == DueState.SOON:
+            return format_html(
+                '{} <span class="w-status w-bg-critical-50 w-text-critical-200 case-badge-due">Échéance proche</span>',
+                day,
+            )
+        return day
