@@ -26,15 +26,15 @@ import time
 
 from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_failure_limit, get_lockout_parameters
+from axes.helpers import get_client_username, get_failure_limit, get_lockout_parameters
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, user_logged_in
 from django.db.models import Sum
 from django.dispatch import receiver
 from django.http import HttpResponse
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
 
@@ -65,6 +65,15 @@ class LockoutHandler(AxesDatabaseHandler):
             worst = max(worst, limit if failures >= own_limit else failures * limit // own_limit)
         return worst
 
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        """On success, forget the failures of this account only: never those of other accounts
+        from the same address, or one valid account would reset the per-address count."""
+        username = get_client_username(request, credentials)
+        if not username:
+            return 0
+        count, _ = AccessAttempt.objects.filter(username=username).delete()
+        return count
+
 
 class LockoutBackend(AxesStandaloneBackend):
     """Axes' check before the password one; a call without a request (shell, tests) is left to the next backend."""
@@ -77,7 +86,7 @@ class LockoutBackend(AxesStandaloneBackend):
 
 def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return TemplateResponse(request, "authorities/locked_out.html", {"minutes": minutes}, status=429)
+    return render(request, "authorities/locked_out.html", {"minutes": minutes}, status=429)
 
 
 @receiver(user_logged_in, dispatch_uid="keep_verified_device")

@@ -177,7 +177,11 @@ def sign_up(token: str, *, email: str, first_name: str, last_name: str, password
 def accept_all(user: User) -> list[Invitation]:
     """Apply every pending invitation for the user's email (oldest first) and mark them accepted."""
     invitations = list(
-        pending().select_for_update(of=("self",)).filter(email=user.email).select_related("authority").order_by("created_at")
+        pending()
+        .select_for_update(of=("self",))
+        .filter(email=user.email)
+        .select_related("authority")
+        .order_by("created_at")
     )
     now = timezone.now()
     for invitation in invitations:

@@ -25,6 +25,10 @@ class UserManager(DjangoUserManager):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, email):
+        """Sign-in finds the account whatever the case of the email typed."""
+        return self.get(email__iexact=(email or "").strip())
+
     def create_user(self, email, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)

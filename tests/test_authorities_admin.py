@@ -82,7 +82,8 @@ def test_main_agent_edits_name_type_and_logo_but_never_the_slug(client, authorit
     client.force_login(main_agent)
     url = f"{INDEX}edit/{authority.pk}/"
     response = client.post(
-        url, {"name": "Ville de Démo-sur-Mer", "slug": "pirate", "type": "federation_of_cities", "logo_file": logo(png())}
+        url,
+        {"name": "Ville de Démo-sur-Mer", "slug": "pirate", "type": "federation_of_cities", "logo_file": logo(png())},
     )
     assert response.status_code == 302
     authority.refresh_from_db()

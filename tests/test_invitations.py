@@ -87,7 +87,9 @@ def test_a_second_pending_invitation_for_the_same_team_is_refused(authority, mai
         invite("A@exemple.fr", Role.EDITOR, authority, main_agent)
 
 
-def test_accepting_applies_every_pending_invitation_for_the_email(authority, other_authority, main_agent, platform_admin):
+def test_accepting_applies_every_pending_invitation_for_the_email(
+    authority, other_authority, main_agent, platform_admin
+):
     invite("multi@exemple.fr", Role.AGENT, authority, main_agent)
     first_token = token_from_email("multi@exemple.fr")
     invite("multi@exemple.fr", Role.EDITOR, other_authority, platform_admin)
@@ -145,5 +147,3 @@ def test_tokens_never_reach_the_logs(authority, main_agent, caplog):
     invite("log@exemple.fr", Role.AGENT, authority, main_agent)
     token = token_from_email("log@exemple.fr")
     assert token not in caplog.text
-
-
