@@ -5,9 +5,11 @@ database always serves a home page. `build_authority_section` runs when an
 authority is created; editors then change the default French texts.
 """
 
+from django.conf import settings
 from django.db import transaction
 from dsfr.models import DsfrConfig
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Collection, Locale, Page, Site
 
 from pages import defaults
 from pages.models import AuthorityPage, ContentPage, HomePage, RequestFormPage
@@ -17,6 +19,10 @@ REQUEST_FORM_SLUG = "faire-une-demande"
 
 def ensure_site() -> HomePage:
     """Create the root, the home page, the platform pages and the default Site if missing."""
+    # Wagtail's migrations create the default locale and root collection, but a test flush empties them.
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     home = HomePage.objects.first()
     if home is None:
         root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
