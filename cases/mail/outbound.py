@@ -21,7 +21,7 @@ exactly once or shown as failed on its case (an agent can then send it again).
 import logging
 import uuid
 from datetime import datetime, timedelta
-from email.utils import formataddr, parseaddr
+from email.utils import parseaddr
 from functools import partial
 
 from anymail.exceptions import AnymailInvalidAddress, AnymailRecipientsRefused
@@ -66,8 +66,8 @@ def platform_address() -> str:
 
 
 def sender_named(name: str) -> str:
-    """The platform's own address under another display name ("Le médiateur")."""
-    return formataddr((name, platform_address()))
+    """The platform's own address under another display name ("Le médiateur"), encoded when sent."""
+    return f"{name} <{platform_address()}>"
 
 
 @transaction.atomic
