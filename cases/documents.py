@@ -2,7 +2,8 @@
 
 The documents of a case are its own files (uploaded by the citizen or an
 agent) and the files attached to its messages. Files are accepted by their
-bytes only (`cases.uploads.check_upload`) and their bytes live in
+bytes only (`cases.uploads.check_upload`, through the public form's
+`DocumentsField`: at most 10 files per upload) and their bytes live in
 AttachmentContent, loaded only when one is downloaded.
 
 Removal is for the assignee or the main agent (the original allowed the
@@ -12,17 +13,17 @@ as part of what was received.
 """
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cases.choices import Transmitter
 from cases.models import Attachment, AttachmentContent, Case
-from cases.uploads import CheckedFile, RejectedFile, check_size, check_upload
+from cases.uploads import CheckedFile
 from cases.workflow import locked, require_agent, require_manager
 
 MAX_CASE_DOCUMENTS = 100
+MESSAGE_FILE_STAYS = "Un fichier reçu avec un message reste attaché à ce message."
 
 
 def case_documents(case: Case) -> QuerySet[Attachment]:
@@ -42,33 +43,23 @@ def document_of_case(case: Case, pk: int) -> Attachment:
         raise Http404("Document introuvable.") from None
 
 
-def checked_files(case: Case, uploads: list[UploadedFile]) -> list[CheckedFile]:
-    """Every file checked; all refusals reported at once."""
-    if not uploads:
-        raise ValidationError("Choisissez au moins un fichier.")
+def check_room(case: Case, count: int) -> None:
+    if not count:
+        raise ValidationError({"files": "Choisissez au moins un fichier."})
     room = MAX_CASE_DOCUMENTS - Attachment.objects.filter(case=case).count()
-    if len(uploads) > room:
-        raise ValidationError(
-            f"Un dossier compte au plus {MAX_CASE_DOCUMENTS} documents : vous pouvez en ajouter encore {max(room, 0)}."
-        )
-    checked, errors = [], []
-    for upload in uploads:
-        try:
-            check_size(upload.name, upload.size)
-            checked.append(check_upload(upload.name, upload.read()))
-        except RejectedFile as rejected:
-            errors.append(ValidationError(rejected.reason))
-    if errors:
-        raise ValidationError(errors)
-    return checked
+    if count > room:
+        message = f"Un dossier compte au plus {MAX_CASE_DOCUMENTS} documents : vous pouvez en ajouter encore {room}."
+        raise ValidationError({"files": message})
 
 
 @transaction.atomic
-def add_documents(actor, case: Case, uploads: list[UploadedFile]) -> list[Attachment]:
+def add_documents(actor, case: Case, files: list[CheckedFile]) -> list[Attachment]:
+    """Store files already accepted by their bytes (`cases.uploads.check_upload`, through the form)."""
     case = locked(case)  # uploads to one case wait in turn, so the room is counted right
     require_agent(actor, case)
+    check_room(case, len(files))
     attachments = []
-    for file in checked_files(case, uploads):
+    for file in files:
         attachment = Attachment.objects.create(
             case=case,
             name=file.name,
@@ -87,5 +78,5 @@ def add_documents(actor, case: Case, uploads: list[UploadedFile]) -> list[Attach
 def remove_document(actor, case: Case, attachment: Attachment) -> None:
     require_manager(actor, case, "retirer un document")
     if attachment.case_id != case.pk:
-        raise ValidationError("Un fichier reçu avec un message reste attaché à ce message.")
+        raise ValidationError(MESSAGE_FILE_STAYS)
     attachment.delete()

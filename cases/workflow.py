@@ -59,20 +59,9 @@ CASE_FIELDS = frozenset(
         "conclusion",
     }
 )
-CITIZEN_FIELDS = frozenset(
-    {
-        "gender",
-        "first_name",
-        "last_name",
-        "representation",
-        "email",
-        "phone",
-        "street",
-        "postal_code",
-        "city",
-        "country",
-    }
-)
+# The citizen's contact details, in the order the case page shows them.
+CONTACT_FIELDS = ("gender", "first_name", "last_name", "email", "phone", "street", "postal_code", "city", "country")
+CITIZEN_FIELDS = frozenset({"representation", *CONTACT_FIELDS})
 
 
 @dataclass(frozen=True)
@@ -163,7 +152,7 @@ def record(case: Case, kind: str, actor, changes: list[dict[str, str]] | None = 
 
 def locked(case: Case) -> Case:
     """The case row, locked until the end of the transaction (two agents acting at once wait in turn)."""
-    return Case.objects.select_for_update().select_related("authority", "assignee").get(pk=case.pk)
+    return Case.objects.select_for_update(of=("self",)).select_related("authority", "assignee").get(pk=case.pk)
 
 
 def person(user) -> str:

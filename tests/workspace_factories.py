@@ -5,6 +5,7 @@ import hashlib
 import uuid
 
 import factory
+import pytest
 from factory.django import DjangoModelFactory
 
 from cases.choices import NoteKind, Transmitter
@@ -87,3 +88,9 @@ class CaseEventFactory(DjangoModelFactory):
     case = factory.SubFactory(CaseFactory)
     kind = CaseEvent.Kind.UPDATED
     data = factory.LazyFunction(lambda: {"changes": [{"label": "Échéance", "old": "—", "new": "01/01/2030"}]})
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Import into a test module to hash the factories' passwords with a fast hasher (tests only)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

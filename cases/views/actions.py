@@ -1,35 +1,37 @@
 """Actions on a case: assignment, closing, reopening, deletion (rules in cases/workflow.py)."""
 
-from django.contrib import messages
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 
 from cases import workflow
+from cases.admin_index import index_url
+from cases.models import Case
 from cases.views.case import case_context, load_case
-from cases.views.common import case_url, error_text, perform, refuse, safe_next
-from cases.views.forms import AssignForm, CloseForm, add_service_errors
+from cases.views.common import case_url, perform, refuse, safe_next, submit
+from cases.views.forms import AssignForm, CloseForm
 
-CASE_INDEX = "cases_case_modeladmin_index"  # the index of cases/wagtail_hooks.py
+
+def one_click(request: HttpRequest, number: int, action: Callable[[Case], object], success: str) -> HttpResponse:
+    """A POST button, on the case page or on the index (which sends `next` to come back to its list)."""
+    case = load_case(request, number)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    perform(request, lambda: action(case), success.format(case=case.label))
+    return redirect(safe_next(request, case_url(case)))
 
 
 def assign_to_me(request: HttpRequest, number: int) -> HttpResponse:
-    """POST from the case page or from the index (which sends `next` to come back to its list)."""
-    case = load_case(request, number)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    perform(request, lambda: workflow.assign_to_me(request.user, case), f"{case.label} vous est assigné.")
-    return redirect(safe_next(request, case_url(case)))
+    return one_click(
+        request, number, lambda case: workflow.assign_to_me(request.user, case), "{case} vous est assigné."
+    )
 
 
 def unassign(request: HttpRequest, number: int) -> HttpResponse:
-    case = load_case(request, number)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    perform(request, lambda: workflow.unassign(request.user, case), f"{case.label} n'est plus assigné.")
-    return redirect(safe_next(request, case_url(case)))
+    return one_click(request, number, lambda case: workflow.unassign(request.user, case), "{case} n'est plus assigné.")
 
 
 def assign(request: HttpRequest, number: int) -> HttpResponse:
@@ -40,21 +42,18 @@ def assign(request: HttpRequest, number: int) -> HttpResponse:
         return refuse(request, case, PermissionDenied("Seul le médiateur principal peut assigner ou transférer."))
     agents = workflow.assignable_agents(case)
     form = AssignForm(agents, request.POST if request.method == "POST" else None, initial={"assignee": case.assignee})
-    if request.method == "POST" and form.is_valid():
-        assignee = form.cleaned_data["assignee"]
-        try:
-            workflow.assign(request.user, case, assignee)
-        except PermissionDenied as error:
-            return refuse(request, case, error)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{case.label} est assigné à {workflow.person(assignee)}.")
-            return redirect(case_url(case))
+    done = submit(
+        request,
+        case,
+        form,
+        lambda data: workflow.assign(request.user, case, data["assignee"]),
+        lambda data: f"{case.label} est assigné à {workflow.person(data['assignee'])}.",
+        case_url(case),
+    )
     transfer = case.assignee_id is not None
     page_title = "Transférer le dossier" if transfer else "Assigner le dossier"
     context |= {"form": form, "transfer": transfer, "page_title": page_title}
-    return TemplateResponse(request, "cases/admin/case/assign.html", context)
+    return done or TemplateResponse(request, "cases/admin/case/assign.html", context)
 
 
 def close(request: HttpRequest, number: int) -> HttpResponse:
@@ -63,18 +62,16 @@ def close(request: HttpRequest, number: int) -> HttpResponse:
     if case.is_closed:
         return refuse(request, case, ValidationError("Ce dossier est déjà clôturé."))
     form = CloseForm(case, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.close(request.user, case, form.cleaned_data)
-        except PermissionDenied as error:
-            return refuse(request, case, error)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{case.label} est clôturé.")
-            return redirect(case_url(case))
+    done = submit(
+        request,
+        case,
+        form,
+        lambda data: workflow.close(request.user, case, data),
+        f"{case.label} est clôturé.",
+        case_url(case),
+    )
     context = case_context(request, case) | {"form": form, "page_title": "Clôturer le dossier"}
-    return TemplateResponse(request, "cases/admin/case/close.html", context)
+    return done or TemplateResponse(request, "cases/admin/case/close.html", context)
 
 
 def reopen(request: HttpRequest, number: int) -> HttpResponse:
@@ -95,12 +92,14 @@ def delete(request: HttpRequest, number: int) -> HttpResponse:
         error = PermissionDenied("Seuls le médiateur assigné et le médiateur principal peuvent supprimer ce dossier.")
         return refuse(request, case, error)
     if request.method == "POST":
-        try:
-            workflow.delete_case(request.user, case)
-        except (PermissionDenied, ValidationError) as error:
-            messages.error(request, error_text(error))
-            return redirect(case_url(case))
-        messages.success(request, f"{case.label} a été supprimé, avec toutes ses données.")
-        return redirect(reverse(CASE_INDEX))
-    context["page_title"] = "Supprimer le dossier"
-    return TemplateResponse(request, "cases/admin/case/delete.html", context)
+        success = f"{case.label} a été supprimé, avec toutes ses données."
+        if perform(request, lambda: workflow.delete_case(request.user, case), success):
+            return redirect(index_url())
+        return redirect(case_url(case))
+    context |= {
+        "page_title": "Supprimer le dossier",
+        "question": "Le dossier sera supprimé définitivement avec toutes ses données : le requérant, les notes, "
+        "les documents, les messages qui ne concernent que ce dossier et l'historique. Cette action est irréversible.",
+        "confirm": "Oui, supprimer le dossier",
+    }
+    return TemplateResponse(request, "cases/admin/case/confirm_delete.html", context)

@@ -1,10 +1,7 @@
 """The case page, its section edits and its quick header edits (status, due date)."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from cases import workflow
@@ -12,8 +9,8 @@ from cases.access import get_case_or_404
 from cases.dates import due_state
 from cases.documents import MAX_CASE_DOCUMENTS, case_documents
 from cases.models import Case, MessageCase
-from cases.views.common import case_url, error_text, refuse
-from cases.views.forms import SECTIONS, DueDateForm, Section, SectionForm, StatusForm, UploadForm, add_service_errors
+from cases.views.common import case_url, post_from_case_page, submit
+from cases.views.forms import SECTIONS, DueDateForm, Section, SectionForm, StatusForm, UploadForm
 
 CASE_RELATIONS = ("citizen", "assignee", "authority", "domain__parent", "competent_third_party__parent")
 
@@ -79,51 +76,34 @@ def edit(request: HttpRequest, number: int, section: str) -> HttpResponse:
         raise Http404("Section inconnue.")
     section = SECTIONS[section]
     form = SectionForm(section, case, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        values, citizen_values = form.values()
-        try:
-            workflow.update_fields(request.user, case, values, citizen_values)
-        except PermissionDenied as error:
-            return refuse(request, case, error)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Section « {section.title} » enregistrée.")
-            return redirect(case_url(case, section.slug))
-    if request.method == "POST":
-        messages.error(request, "La section n'a pas été enregistrée : corrigez les erreurs signalées.")
+
+    def save(data: dict) -> None:
+        workflow.update_fields(request.user, case, *form.values())
+
+    done = submit(request, case, form, save, f"Section « {section.title} » enregistrée.", case_url(case, section.slug))
     context = case_context(request, case) | {"form": form, "section": section, "page_title": section.title}
-    return TemplateResponse(request, "cases/admin/case/edit_section.html", context)
-
-
-def quick_edit(request: HttpRequest, number: int, form_class, apply, success: str) -> HttpResponse:
-    """A header edit (status, due date): POST only, back to the case page with a message."""
-    case = get_case_or_404(request.user, number)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    form = form_class(request.POST)
-    if not form.is_valid():
-        errors = [message for field_errors in form.errors.values() for message in field_errors]
-        messages.error(request, " ".join(errors))
-        return redirect(case_url(case))
-    try:
-        apply(case, form.cleaned_data)
-    except (PermissionDenied, ValidationError) as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, success)
-    return redirect(case_url(case))
+    return done or TemplateResponse(request, "cases/admin/case/edit_section.html", context)
 
 
 def status(request: HttpRequest, number: int) -> HttpResponse:
-    def apply(case, data):
-        workflow.change_status(request.user, case, data["status"])
-
-    return quick_edit(request, number, StatusForm, apply, "Avancement du dossier enregistré.")
+    case = get_case_or_404(request.user, number)
+    form = StatusForm(request.POST)
+    return post_from_case_page(
+        request,
+        case,
+        form,
+        lambda data: workflow.change_status(request.user, case, data["status"]),
+        "Avancement du dossier enregistré.",
+    )
 
 
 def due_date(request: HttpRequest, number: int) -> HttpResponse:
-    def apply(case, data):
-        workflow.update_fields(request.user, case, {"due_date": data["due_date"]})
-
-    return quick_edit(request, number, DueDateForm, apply, "Échéance enregistrée.")
+    case = get_case_or_404(request.user, number)
+    form = DueDateForm(request.POST)
+    return post_from_case_page(
+        request,
+        case,
+        form,
+        lambda data: workflow.update_fields(request.user, case, {"due_date": data["due_date"]}),
+        "Échéance enregistrée.",
+    )

@@ -1,16 +1,19 @@
-"""Helpers shared by the case views: redirects, safe `next`, running a workflow action."""
+"""Helpers shared by the case views: redirects, safe `next`, running a workflow action from a form."""
 
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from cases.models import Case
+
+Action = Callable[[dict], Any]
 
 
 def case_url(case: Case | int, anchor: str = "") -> str:
@@ -33,6 +36,11 @@ def error_text(error: PermissionDenied | ValidationError) -> str:
     return str(error) or "Vous n'avez pas le droit de faire cela."
 
 
+def refuse(request: HttpRequest, case: Case, error: PermissionDenied | ValidationError) -> HttpResponseRedirect:
+    messages.error(request, error_text(error))
+    return redirect(case_url(case))
+
+
 def perform(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
     """Run a workflow action; its refusal becomes an error message instead of an error page."""
     try:
@@ -44,6 +52,45 @@ def perform(request: HttpRequest, action: Callable[[], Any], success: str) -> bo
     return True
 
 
-def refuse(request: HttpRequest, case: Case, error: PermissionDenied | ValidationError) -> HttpResponseRedirect:
-    messages.error(request, error_text(error))
-    return redirect(case_url(case))
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service error on its field when the form has it, else on the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, field_messages in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, field_messages)
+
+
+def submit(
+    request: HttpRequest, case: Case, form: forms.Form, action: Action, success: Callable[[dict], str] | str, done: str
+) -> HttpResponse | None:
+    """Validate a page's form and run its action: a redirect to `done` when it worked, None to show the
+    form again with the errors (the form's and the service's, on their fields)."""
+    if request.method != "POST":
+        return None
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except PermissionDenied as error:
+            return refuse(request, case, error)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, success(form.cleaned_data) if callable(success) else success)
+            return redirect(done)
+    messages.error(request, "Rien n'a été enregistré : corrigez les erreurs signalées.")
+    return None
+
+
+def post_from_case_page(
+    request: HttpRequest, case: Case, form: forms.Form, action: Action, success: str, anchor: str = ""
+) -> HttpResponse:
+    """A form of the case page itself (status, due date, upload): POST only, back to the page with a message."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not form.is_valid():
+        errors = [message for field_errors in form.errors.values() for message in field_errors]
+        messages.error(request, " ".join(errors))
+    else:
+        perform(request, lambda: action(form.cleaned_data), success)
+    return redirect(case_url(case, anchor))

@@ -1,7 +1,7 @@
 """Documents of a case: upload, download through an access check, removal."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import content_disposition_header
@@ -9,18 +9,23 @@ from django.utils.http import content_disposition_header
 from cases import documents
 from cases.models import AttachmentContent
 from cases.views.case import case_context, load_case
-from cases.views.common import case_url, perform, refuse
+from cases.views.common import case_url, perform, post_from_case_page, refuse
+from cases.views.forms import UploadForm
 
 
 def document_upload(request: HttpRequest, number: int) -> HttpResponse:
     case = load_case(request, number)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    uploads = request.FILES.getlist("files")
-    count = len(uploads)
+    form = UploadForm(request.POST, request.FILES)
+    count = len(request.FILES.getlist("files"))
     success = "Document ajouté." if count == 1 else f"{count} documents ajoutés."
-    perform(request, lambda: documents.add_documents(request.user, case, uploads), success)
-    return redirect(case_url(case, "documents"))
+    return post_from_case_page(
+        request,
+        case,
+        form,
+        lambda data: documents.add_documents(request.user, case, data["files"]),
+        success,
+        anchor="documents",
+    )
 
 
 def attachment_response(data: bytes, name: str, content_type: str) -> HttpResponse:
@@ -43,14 +48,20 @@ def document_download(request: HttpRequest, number: int, attachment_pk: int) -> 
 def document_delete(request: HttpRequest, number: int, attachment_pk: int) -> HttpResponse:
     case = load_case(request, number)
     attachment = documents.document_of_case(case, attachment_pk)
-    context = case_context(request, case) | {"attachment": attachment, "page_title": "Retirer un document"}
+    context = case_context(request, case)
     if not context["rights"].can_manage:
         error = PermissionDenied("Seuls le médiateur assigné et le médiateur principal peuvent retirer un document.")
         return refuse(request, case, error)
     if attachment.case_id != case.pk:
-        return refuse(request, case, ValidationError("Un fichier reçu avec un message reste attaché à ce message."))
+        return refuse(request, case, ValidationError(documents.MESSAGE_FILE_STAYS))
     if request.method == "POST":
         removed = f"Document « {attachment.name} » retiré."
         perform(request, lambda: documents.remove_document(request.user, case, attachment), removed)
         return redirect(case_url(case, "documents"))
-    return TemplateResponse(request, "cases/admin/case/document_delete.html", context)
+    context |= {
+        "page_title": "Retirer un document",
+        "question": f"Retirer définitivement le document « {attachment.name} » du dossier ?",
+        "confirm": "Oui, retirer le document",
+        "anchor": "documents",
+    }
+    return TemplateResponse(request, "cases/admin/case/confirm_delete.html", context)

@@ -1,16 +1,16 @@
 """Forms of the case page. They only parse input: the rules live in cases/workflow.py, whose
-errors (`ValidationError` keyed by field) are put back on the form with `add_service_errors`."""
+errors (`ValidationError` keyed by field) go back on the form (`cases.views.common.submit`)."""
 
 from dataclasses import dataclass
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
 from cases.choices import NoteKind, Outcome, Status
-from cases.forms import ACCEPTED_EXTENSIONS, MultipleFileInput, PhoneNumberField
+from cases.forms import ACCEPTED_EXTENSIONS, DocumentsField, MultipleFileInput, PhoneNumberField
 from cases.models import Case, Citizen, CompetentThirdParty, Domain
+from cases.workflow import CONTACT_FIELDS
 
 
 @dataclass(frozen=True)
@@ -28,22 +28,7 @@ SECTIONS = {
     section.slug: section
     for section in (
         Section("origine", "Dates et origine", "calendar", ("channel", "originator"), ("representation",)),
-        Section(
-            "coordonnees",
-            "Coordonnées",
-            "user",
-            citizen_fields=(
-                "gender",
-                "first_name",
-                "last_name",
-                "email",
-                "phone",
-                "street",
-                "postal_code",
-                "city",
-                "country",
-            ),
-        ),
+        Section("coordonnees", "Coordonnées", "user", citizen_fields=CONTACT_FIELDS),
         Section("demande", "Demande", "doc-full", ("description", "prior_complaint", "prior_complaint_answered")),
         Section("competence", "Compétence", "tag", ("competent", "domain", "competent_third_party")),
         Section(
@@ -62,15 +47,6 @@ class AdminPhoneNumberField(PhoneNumberField):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.widget.template_name = "django/forms/widgets/multiwidget.html"
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service error on its field when the form has it, else on the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, messages in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages)
 
 
 class SectionForm(forms.Form):
@@ -159,11 +135,10 @@ class NoteForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    """Renders the file input; the files themselves are checked by `cases.documents.add_documents`."""
+    """Files accepted by their bytes (the public form's field); the room left is checked by the service."""
 
-    files = forms.FileField(
+    files = DocumentsField(
         label="Ajouter des documents",
-        required=False,
-        help_text="5 Mo au plus par fichier : images, PDF, documents, tableurs, présentations, texte.",
+        help_text="Jusqu'à 10 fichiers de 5 Mo à la fois : images, PDF, documents, tableurs, présentations, texte.",
         widget=MultipleFileInput(attrs={"accept": ACCEPTED_EXTENSIONS}),
     )

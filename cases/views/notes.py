@@ -1,7 +1,5 @@
 """Notes of a case: add, edit, delete (any agent of the case's authority)."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -10,8 +8,8 @@ from django.utils import timezone
 from cases import notes
 from cases.models import Case, Note
 from cases.views.case import case_context, load_case
-from cases.views.common import case_url, perform, refuse
-from cases.views.forms import NoteForm, add_service_errors
+from cases.views.common import case_url, perform, submit
+from cases.views.forms import NoteForm
 
 
 def note_of_case(case: Case, note_pk: int) -> Note:
@@ -27,22 +25,18 @@ def note_form_view(request: HttpRequest, case: Case, note: Note | None) -> HttpR
     else:
         initial = {"date": note.date, "kind": note.kind, "content": note.content}
     form = NoteForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if note is None:
-                notes.add_note(request.user, case, **form.cleaned_data)
-            else:
-                notes.update_note(request.user, note, **form.cleaned_data)
-        except PermissionDenied as error:
-            return refuse(request, case, error)
-        except ValidationError as error:
-            add_service_errors(form, error)
+
+    def save(data: dict) -> None:
+        if note is None:
+            notes.add_note(request.user, case, **data)
         else:
-            messages.success(request, "Note ajoutée." if note is None else "Note modifiée.")
-            return redirect(case_url(case, "notes"))
+            notes.update_note(request.user, note, **data)
+
+    success = "Note ajoutée." if note is None else "Note modifiée."
+    done = submit(request, case, form, save, success, case_url(case, "notes"))
     page_title = "Ajouter une note" if note is None else "Modifier la note"
     context = case_context(request, case) | {"form": form, "note": note, "page_title": page_title}
-    return TemplateResponse(request, "cases/admin/case/note_form.html", context)
+    return done or TemplateResponse(request, "cases/admin/case/note_form.html", context)
 
 
 def note_add(request: HttpRequest, number: int) -> HttpResponse:
@@ -60,5 +54,10 @@ def note_delete(request: HttpRequest, number: int, note_pk: int) -> HttpResponse
     if request.method == "POST":
         perform(request, lambda: notes.delete_note(request.user, note), "Note supprimée.")
         return redirect(case_url(case, "notes"))
-    context = case_context(request, case) | {"note": note, "page_title": "Supprimer la note"}
-    return TemplateResponse(request, "cases/admin/case/note_delete.html", context)
+    context = case_context(request, case) | {
+        "page_title": "Supprimer la note",
+        "question": f"Supprimer définitivement la note « {note} » ?",
+        "confirm": "Oui, supprimer la note",
+        "anchor": "notes",
+    }
+    return TemplateResponse(request, "cases/admin/case/confirm_delete.html", context)
