@@ -1,0 +1,92 @@
+"""A citizen asks for mediation in a real browser; every public page type passes axe-core.
+
+Then the case is in the admin index for the authority's agent, and not for an
+agent of another authority.
+"""
+
+import re
+
+import pytest
+from django.core import mail
+
+from cases.models import Case
+from tests.factories import TEST_PASSWORD, CaseFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def sign_in(page, user) -> None:
+    page.goto("/admin/login/")
+    page.fill("[name=username]", user.email)
+    page.fill("[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/$"))
+
+
+def test_citizen_submits_a_request_and_the_agent_sees_it(page, axe, authority, agent, other_agent):
+    page.goto("/")
+    axe.assert_no_violations(page)
+
+    page.get_by_role("link", name=re.compile(authority.name)).first.click()
+    page.wait_for_url("**/demo/")
+    axe.assert_no_violations(page)
+
+    page.get_by_role("link", name=re.compile("Faire une demande", re.IGNORECASE)).first.click()
+    page.wait_for_url("**/demo/faire-une-demande/")
+    axe.assert_no_violations(page)
+
+    page.fill("#id_first_name", "Camille")
+    page.get_by_role("button", name="Envoyer").click()
+    page.wait_for_selector("#form-errors")
+    assert page.input_value("#id_first_name") == "Camille"
+    axe.assert_no_violations(page)
+    assert not Case.objects.exists()
+
+    page.fill("#id_last_name", "Martin")
+    page.fill("#id_email", "camille.martin@exemple.fr")
+    page.fill("#id_description", "Ma demande de place en crèche est sans réponse depuis six mois.")
+    page.get_by_role("button", name="Envoyer").click()
+    page.wait_for_url("**/merci/")
+    case = Case.objects.get()
+    assert f"Dossier n°{case.number}" in page.content()
+    axe.assert_no_violations(page)
+    assert page.console_errors == []
+
+    assert case.authority == authority
+    assert case.citizen.full_name == "Camille Martin"
+    [acknowledgement] = mail.outbox
+    assert acknowledgement.to == ["camille.martin@exemple.fr"]
+    assert f"n°{case.number}" in acknowledgement.body
+
+    sign_in(page, agent)
+    page.goto("/admin/dossiers/")
+    assert page.get_by_text("Camille Martin").count() == 1
+
+    page.context.clear_cookies()
+    sign_in(page, other_agent)
+    page.goto("/admin/dossiers/")
+    assert page.get_by_text("Camille Martin").count() == 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accessibilite/",
+        "/mentions-legales/",
+        "/conditions-generales-d-utilisation/",
+        "/politique-de-confidentialite/",
+        "/demo/aide/",
+        "/demo/donnees-personnelles/",
+    ],
+)
+def test_content_pages_pass_axe(page, axe, authority, path):
+    response = page.goto(path)
+    assert response.status == 200
+    axe.assert_no_violations(page)
+
+
+def test_other_authority_cases_stay_hidden_by_number(page, authority, other_authority, agent):
+    hidden = CaseFactory(authority=other_authority)
+    sign_in(page, agent)
+    response = page.goto(f"/admin/dossiers/{hidden.number}/")
+    assert response.status == 404
