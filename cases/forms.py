@@ -12,6 +12,7 @@ from functools import cache
 
 import phonenumbers
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +26,7 @@ from cases.uploads import CheckedFile, RejectedFile, check_count, check_uploaded
 DEFAULT_PHONE_REGION = "FR"
 PHONE_NUMBER_MAX_LENGTH = 30
 DESCRIPTION_MAX_LENGTH = 10_000
-# Name of the trap field: people never see it, form-filling robots do (see pages/models.py).
+# Name of the trap field: people never see it, form-filling robots do (see pages/request_form.py).
 HONEYPOT_FIELD = "site_web"
 # Autofill tokens (RGAA 11.13: the purpose of personal data fields is given to the browser).
 CITIZEN_AUTOCOMPLETE = {
@@ -80,9 +81,11 @@ class PhoneWidget(forms.MultiWidget):
         )
 
     def decompress(self, value: str) -> list[str]:
-        if not value:
-            return [DEFAULT_PHONE_REGION, ""]
-        number = phonenumbers.parse(value)
+        """A stored E.164 number shown as its country and national form; anything else shown as it is."""
+        try:
+            number = phonenumbers.parse(value)
+        except phonenumbers.NumberParseException:
+            return [DEFAULT_PHONE_REGION, value or ""]
         return [
             phonenumbers.region_code_for_number(number),
             phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL),
@@ -194,9 +197,9 @@ class CaseForm(DsfrBaseForm, forms.ModelForm):
         label=_("Documents"),
         required=False,
         help_text=_(
-            "Jusqu'à 10 fichiers de {size} chacun : images, documents (PDF, Word, OpenDocument), "
+            "Jusqu'à {count} fichiers de {size} chacun : images, documents (PDF, Word, OpenDocument), "
             "tableurs, présentations."
-        ).format(size=max_size_label()),
+        ).format(count=settings.UPLOAD_MAX_FILES, size=max_size_label()),
         widget=MultipleFileInput(attrs={"class": "fr-upload", "accept": ACCEPTED_EXTENSIONS}),
     )
 

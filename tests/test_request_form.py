@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from PIL import Image
 
 from cases.choices import Channel, Gender, Originator, Transmitter
+from cases.forms import PhoneWidget
 from cases.models import Attachment, Case, CaseEvent, Citizen, Message
 from cases.ratelimit import client_ip
 
@@ -328,3 +329,11 @@ def test_client_address_honours_the_trusted_proxies(settings, proxies, forwarded
     request = RequestFactory().post(FORM_URL, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
 
     assert client_ip(request) == expected
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [("+32470123456", ["BE", "0470 12 34 56"]), ("", ["FR", ""]), ("06 12", ["FR", "06 12"])],
+)
+def test_phone_field_shows_a_stored_number_as_country_and_national_number(stored, shown):
+    assert PhoneWidget().decompress(stored) == shown
