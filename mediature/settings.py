@@ -177,7 +177,7 @@ SESSION_IDLE_TIMEOUT = 3600
 PASSWORD_RESET_TIMEOUT = 3600
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # replaced by authorities' password panel (same place, our email)
 WAGTAIL_PASSWORD_RESET_ENABLED = True
-WAGTAIL_PASSWORD_RESET_FORM = "authorities.forms.PasswordResetForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "authorities.forms.PasswordResetForm"
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False  # the email is the identifier; it comes from the invitation
 OTP_TOTP_ISSUER = "Médiature"
 
