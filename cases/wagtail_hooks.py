@@ -3,7 +3,7 @@
 The logic lives in cases/admin_*.py; this module only registers it with Wagtail.
 """
 
-from django.urls import include, path
+from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail_modeladmin.options import modeladmin_register
@@ -34,10 +34,19 @@ def register_cases_menu() -> MenuItem:
         AgentMenuItem(
             VIEW_TITLES[None], index_url(), name="tous-les-dossiers", icon_name="folder-open-inverse", order=30
         ),
+        AgentMenuItem("Enregistrer une saisine", reverse("case_intake"), name="saisine", icon_name="plus", order=40),
     ]
     return AgentSubmenuMenuItem(
         "Dossiers", Menu(items=items), name="dossiers", icon_name="folder-open-inverse", order=CaseAdmin.menu_order
     )
+
+
+@hooks.register("register_admin_urls")
+def register_workspace_urls() -> list:
+    """Agent intake, before the case page's own URLs (its « dossiers/<int:number>/ » never matches « nouveau »)."""
+    from cases.admin_intake import case_intake
+
+    return [path("dossiers/nouveau/", case_intake, name="case_intake")]
 
 
 @hooks.register("register_admin_urls")
