@@ -82,7 +82,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mediature.csp.MediatureCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -181,6 +180,8 @@ WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "authorities.forms.PasswordResetForm"
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False  # the email is the identifier; it comes from the invitation
 OTP_TOTP_ISSUER = "Médiature"
 
+# Public pages are always in French (no LocaleMiddleware: a browser asking for English must not get
+# half-translated pages); English is available in the admin through each user's Wagtail preference.
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES

@@ -117,3 +117,11 @@ def test_dsfr_configuration_is_created_once(db):
         "Service public de médiation",
     )
     assert config.accessibility_status == "PART"
+
+
+def test_public_pages_stay_french_for_a_browser_asking_for_english(client, authority):
+    response = client.get("/demo/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    content = response.content.decode()
+    assert 'lang="fr"' in content
+    assert "Accueil" in content
+    assert "Home page" not in content
