@@ -41,6 +41,13 @@ def register_cases_menu() -> MenuItem:
     )
 
 
+@hooks.register("construct_homepage_panels")
+def add_dashboard_panels(request, panels: list) -> None:
+    from cases.admin_dashboard import construct_homepage_panels
+
+    construct_homepage_panels(request, panels)
+
+
 @hooks.register("register_admin_urls")
 def register_workspace_urls() -> list:
     """Agent intake, before the case page's own URLs (its « dossiers/<int:number>/ » never matches « nouveau »)."""
