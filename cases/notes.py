@@ -7,6 +7,7 @@ survive nh3, on save, so what is stored is safe to show as is.
 
 import datetime
 import html
+import re
 
 import nh3
 from django.core.exceptions import ValidationError
@@ -18,12 +19,13 @@ from cases.workflow import require_agent
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+MARKUP = re.compile(r"<[a-zA-Z/!]")  # what makes the content HTML rather than plain text
 EMPTY_NOTE = "La note est vide : écrivez son contenu."
 
 
 def sanitise(content: str) -> str:
     content = content.strip().replace("\r\n", "\n")
-    if "<" not in content:
+    if not MARKUP.search(content):
         paragraphs = [part.strip() for part in content.split("\n\n") if part.strip()]
         content = "".join(f"<p>{html.escape(part).replace(chr(10), '<br>')}</p>" for part in paragraphs)
     return nh3.clean(

@@ -141,4 +141,5 @@ class UploadForm(forms.Form):
         label="Ajouter des documents",
         help_text="Jusqu'à 10 fichiers de 5 Mo à la fois : images, PDF, documents, tableurs, présentations, texte.",
         widget=MultipleFileInput(attrs={"accept": ACCEPTED_EXTENSIONS}),
+        error_messages={"required": "Choisissez au moins un fichier."},
     )
