@@ -268,3 +268,14 @@ def test_attachment_names_in_any_encoding(inbox, case):
     [attachment] = stored.message.attachments.all()
     assert attachment.name == "Décision n°3 – été.pdf"
     assert bytes(attachment.content.data) == b"%PDF-1.4\n%%EOF\n"
+
+
+def test_kept_aside_emails_are_listed_for_platform_admins_only(inbox, case, client, platform_admin, agent):
+    inbox("mta", load_eml("forged_signature.eml", [case]))
+    url = "/admin/snippets/cases/inboundemail/"
+    client.force_login(agent)
+    assert client.get(url).status_code in (302, 403)
+    client.force_login(platform_admin)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Adresse de dossier falsifiée" in response.content.decode()

@@ -32,17 +32,8 @@ SEPARATOR = re.compile(
 HEADER_FROM = re.compile(r"^\s*\*?(de|from)\s*\*?\s*:", re.IGNORECASE)
 HEADER_NEXT = re.compile(r"^\s*\*?(envoyé|sent|date|à|to|objet|subject)\s*\*?\s*:", re.IGNORECASE)
 
-HTML_MARKERS = (
-    "div.gmail_quote",
-    "div.gmail_quote_container",
-    "blockquote.gmail_quote",
-    "div#appendonsend",
-    "div#divRplyFwdMsg",
-    "div.moz-cite-prefix",
-    "blockquote[type=cite]",
-    "div.yahoo_quoted",
-    "div.quoted-reply-marker",
-)
+MARKER_CLASSES = {"gmail_quote", "gmail_quote_container", "moz-cite-prefix", "yahoo_quoted", "quoted-reply-marker"}
+MARKER_IDS = {"appendonsend", "divRplyFwdMsg"}
 
 
 def strip_text(text: str) -> str:
@@ -83,37 +74,32 @@ def strip_html(html: str) -> str:
 
 
 def first_marker(root: Tag) -> Tag | None:
-    candidates = [element for selector in HTML_MARKERS for element in root.select(selector)]
-    candidates += outlook_header_blocks(root)
-    candidates += attribution_blocks(root)
-    if not candidates:
-        return None
-    order = {id(element): position for position, element in enumerate(root.find_all(True))}
-    return min(candidates, key=lambda element: order.get(id(element), 0))
+    """The first quote marker in document order (one pass; CSS selectors are ten times slower)."""
+    for tag in root.find_all(True):
+        if is_marker(tag) or is_outlook_header(tag):
+            return tag
+        if tag.name == "blockquote":
+            previous = tag.find_previous_sibling()
+            if previous is not None and ATTRIBUTION.match(previous.get_text(" ", strip=True)):
+                return previous
+    return None
 
 
-def outlook_header_blocks(root: Tag) -> list[Tag]:
-    """Outlook desktop: a block with a top border whose text starts with "De :" / "From:"."""
-    blocks = []
-    for element in root.find_all(["div", "p"], style=re.compile(r"border-top", re.IGNORECASE)):
-        text = element.get_text(" ", strip=True)
-        if HEADER_FROM.match(text):
-            blocks.append(element)
-    for hr in root.find_all("hr"):
-        following = hr.find_next(string=True)
-        if following is not None and HEADER_FROM.match(str(following).strip() or "x"):
-            blocks.append(hr)
-    return blocks
+def is_marker(tag: Tag) -> bool:
+    """Gmail, Outlook web, Thunderbird, Yahoo and our own markers, and Apple Mail's and Thunderbird's citation."""
+    if MARKER_CLASSES.intersection(tag.get("class") or ()) or tag.get("id") in MARKER_IDS:
+        return True
+    return tag.name == "blockquote" and tag.get("type") == "cite"
 
 
-def attribution_blocks(root: Tag) -> list[Tag]:
-    """A line "Le … a écrit :" directly followed by a blockquote."""
-    blocks = []
-    for blockquote in root.find_all("blockquote"):
-        previous = blockquote.find_previous_sibling()
-        if previous is not None and ATTRIBUTION.match(previous.get_text(" ", strip=True)):
-            blocks.append(previous)
-    return blocks
+def is_outlook_header(tag: Tag) -> bool:
+    """Outlook desktop: a top-bordered block, or a rule, followed by "De :" / "From:"."""
+    if tag.name in ("div", "p") and "border-top" in (tag.get("style") or "").lower():
+        return bool(HEADER_FROM.match(tag.get_text(" ", strip=True)))
+    if tag.name == "hr":
+        following = tag.find_next(string=True)
+        return following is not None and bool(HEADER_FROM.match(str(following).strip() or "x"))
+    return False
 
 
 def cut_from(element: Tag) -> None:
