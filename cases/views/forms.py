@@ -13,6 +13,11 @@ from cases.models import Case, Citizen, CompetentThirdParty, Domain
 from cases.workflow import CONTACT_FIELDS
 
 
+def date_input() -> forms.DateInput:
+    """The browser's date picker, which reads and writes ISO dates whatever the language."""
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
 @dataclass(frozen=True)
 class Section:
     """An editable section of the case page."""
@@ -108,7 +113,7 @@ class StatusForm(forms.Form):
 
 
 class DueDateForm(forms.Form):
-    due_date = forms.DateField(label="Échéance", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label="Échéance", required=False, widget=date_input())
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -125,7 +130,7 @@ class AssignForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    date = forms.DateField(label="Date de la note", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="Date de la note", widget=date_input())
     kind = forms.ChoiceField(label="Type", choices=NoteKind.choices, initial=NoteKind.NOTE)
     content = forms.CharField(
         label="Contenu",
