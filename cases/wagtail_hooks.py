@@ -9,8 +9,10 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail_modeladmin.options import modeladmin_register
 
 from cases.admin_index import VIEW_MINE, VIEW_TITLES, VIEW_UNASSIGNED, CaseAdmin, index_url
+from cases.admin_lists import ListsGroup
 
 case_admin = modeladmin_register(CaseAdmin)
+modeladmin_register(ListsGroup)
 
 
 class AgentMenuItem(MenuItem):
