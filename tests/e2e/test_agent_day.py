@@ -48,6 +48,7 @@ def test_an_agents_day(page, axe, authority, agent, tmp_path):
     assert Case.objects.get(pk=case.pk).status == Status.CONTACT_REQUESTER
 
     page.get_by_role("link", name="Ajouter une note").click()
+    page.wait_for_url(f"**/admin/dossiers/{case.number}/notes/ajouter/")
     page.select_option("#id_kind", "phone_call")
     page.fill("#id_content", "Appel de Mme Delaunay : elle envoie sa facture.")
     page.get_by_role("button", name="Enregistrer la note").click()
@@ -67,7 +68,8 @@ def test_an_agents_day(page, axe, authority, agent, tmp_path):
     assert Path(download.path()).read_bytes() == PDF_BYTES
 
     page.get_by_role("link", name="Clôturer le dossier").click()
-    assert "Le requérant sera notifié par email" in page.content()
+    page.wait_for_url(f"**/admin/dossiers/{case.number}/cloturer/")
+    page.wait_for_selector("text=Le requérant sera notifié par email")
     page.select_option("#id_outcome", Outcome.FAVORABLE_TO_CITIZEN)
     page.get_by_role("button", name="Oui, clôturer le dossier").click()
     page.wait_for_selector(f"text=Dossier n°{case.number} est clôturé.")
