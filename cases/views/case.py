@@ -51,7 +51,7 @@ def detail(request: HttpRequest, number: int) -> TemplateResponse:
         MessageCase.objects.filter(case=case)
         .select_related("message", "message__sent_by")
         .prefetch_related("message__attachments")
-        .order_by("message__created_at", "message__pk")
+        .order_by("-message__created_at", "-message__pk")
     )
     sections = [(section, section_rows(section, case)) for section in SECTIONS.values() if section.slug != "cloture"]
     context = case_context(request, case) | {

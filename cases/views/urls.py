@@ -6,7 +6,7 @@ user's agent memberships is a 404 whatever the URL.
 
 from django.urls import path
 
-from cases.views import actions, case, documents, notes, synthesis
+from cases.views import actions, case, documents, messages, notes, synthesis
 
 urlpatterns = [
     path("", case.detail, name="detail"),
@@ -26,4 +26,6 @@ urlpatterns = [
     path("documents/<int:attachment_pk>/", documents.document_download, name="document_download"),
     path("documents/<int:attachment_pk>/supprimer/", documents.document_delete, name="document_delete"),
     path("synthese.pdf", synthesis.synthesis, name="synthesis"),
+    path("messages/nouveau/", messages.message_compose, name="message_compose"),
+    path("messages/<int:message_pk>/traite/", messages.message_processed, name="message_processed"),
 ]

@@ -1,0 +1,34 @@
+"""Template helpers of the case's messaging panel (templates/cases/admin/case/_messages.html)."""
+
+from django import template
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from cases.mail.sanitize import resolve_inline_images, sanitize_html, text_to_html
+from cases.models import Message
+
+register = template.Library()
+
+
+@register.filter
+def message_body(message: Message, case_number: int) -> str:
+    """The message as safe HTML, its inline images served by the case's document download view.
+
+    What an agent wrote (`content_html`) rather than the email around it; the
+    email itself for automatic ones; the text when there is no HTML. Sanitised
+    again here, whatever its origin, so the page never trusts stored HTML.
+    Uses the prefetched attachments: no query.
+    """
+    html = message.content_html or message.html or text_to_html(message.text)
+    images = {
+        attachment.inline_cid: reverse("case:document_download", args=[case_number, attachment.pk])
+        for attachment in message.attachments.all()
+        if attachment.inline_cid
+    }
+    return mark_safe(resolve_inline_images(sanitize_html(html), images.get))  # noqa: S308 (nh3-cleaned)
+
+
+@register.filter
+def to_process(message_links) -> list:
+    """The links of received messages still to process (iterates the page's already loaded links)."""
+    return [link for link in message_links if link.processed is False]

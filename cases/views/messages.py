@@ -1,0 +1,177 @@
+"""The messaging panel of a case: write to the citizen and to third parties, mark received messages processed.
+
+Who may write: any agent or main agent of the case's authority. The original
+allowed only the assigned agent (`sendMessage`, `updateMessageMetadata`), but
+issue #3 says that any agent of the case's authority reads and edits the case,
+and `cases/workflow.py` has no rule of its own for messages; an unassigned case
+must be able to answer its citizen too. `get_case_or_404` keeps everyone else
+out (404), and `cases.mail.messenger` checks the membership again.
+
+- `message_compose`: GET shows the form, POST sends through `send_case_message`.
+  `?reply_to=<pk>` (a message of this case only, else 404) pre-fills it: a
+  received message → its sender; one of ours → its recipients (and, when it
+  failed, its text, to send it again). The subject stays the same, without
+  "Re:" (the original's choice: the citizen's email client adds its own).
+- `message_processed`: POST only, the "Traité" toggle of a received message.
+"""
+
+import re
+from email.utils import parseaddr
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+
+from cases.forms import ACCEPTED_EXTENSIONS, DocumentsField, MultipleFileInput
+from cases.mail.messenger import MAX_SUBJECT, mark_processed, recipient_suggestions, send_case_message
+from cases.mail.sanitize import TAGS, text_to_html
+from cases.models import Case, Message
+from cases.uploads import RejectedFile
+from cases.views.case import case_context, load_case
+from cases.views.common import add_service_errors, case_url, perform, refuse
+
+MAX_RECIPIENTS = 20
+# What makes the body HTML rather than plain text: one of the tags the sanitiser keeps (so a plain
+# "<précision>" stays text instead of vanishing as an unknown tag).
+MARKUP = re.compile(rf"</?({'|'.join(sorted(TAGS, key=len, reverse=True))})(?=[\s/>])", re.IGNORECASE)
+REPLY_PREFIX = re.compile(r"^\s*((re|tr|fw|fwd|réf)\s*:\s*)+", re.IGNORECASE)
+SEPARATORS = re.compile(r"[,;\s]+")
+
+
+class RecipientsField(forms.CharField):
+    """Email addresses separated by commas, semicolons, spaces or line breaks; cleans to a list."""
+
+    def to_python(self, value) -> list[str]:
+        value = super().to_python(value)
+        addresses = []
+        for part in SEPARATORS.split(value):
+            address = parseaddr(part.strip().strip("<>"))[1].strip().lower() if part.strip() else ""
+            if address and address not in addresses:
+                addresses.append(address)
+        return addresses
+
+    def validate(self, value: list[str]) -> None:
+        if not value:
+            raise ValidationError("Indiquez au moins un destinataire.", code="required")
+        invalid = []
+        for address in value:
+            try:
+                validate_email(address)
+            except ValidationError:
+                invalid.append(address)
+        if invalid:
+            quoted = ", ".join(f"« {address} »" for address in invalid)
+            raise ValidationError(f"Adresse email invalide : {quoted}.", code="invalid")
+        if len(value) > MAX_RECIPIENTS:
+            raise ValidationError(f"{MAX_RECIPIENTS} destinataires au maximum.", code="too_many")
+
+
+class MessageForm(forms.Form):
+    to = RecipientsField(
+        label="Destinataire(s)",
+        help_text="Le requérant et des tiers (services, administrations) : une ou plusieurs adresses, "
+        f"séparées par des virgules ou des retours à la ligne, {MAX_RECIPIENTS} au plus.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": "Indiquez au moins un destinataire."},
+    )
+    subject = forms.CharField(
+        label="Sujet",
+        max_length=MAX_SUBJECT,
+        error_messages={
+            "required": "Le sujet est obligatoire.",
+            "max_length": f"Le sujet fait au plus {MAX_SUBJECT} caractères.",
+        },
+    )
+    body = forms.CharField(
+        label="Message",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Texte libre (paragraphes et retours à la ligne conservés) ; mise en forme simple acceptée "
+        "(gras, italique, listes, liens, tableaux). Le requérant peut répondre directement à l'email reçu.",
+        error_messages={"required": "Le message est vide."},
+    )
+    files = DocumentsField(
+        label="Pièces jointes",
+        required=False,
+        help_text="Jusqu'à 10 fichiers de 5 Mo : images, PDF, documents, tableurs, présentations, texte. "
+        "Après une erreur, choisissez à nouveau vos fichiers (le navigateur ne les garde pas).",
+        widget=MultipleFileInput(attrs={"accept": ACCEPTED_EXTENSIONS}),
+    )
+
+    def clean_subject(self) -> str:
+        return " ".join(self.cleaned_data["subject"].split())
+
+    def html(self) -> str:
+        body = self.cleaned_data["body"].strip().replace("\r\n", "\n")
+        return body if MARKUP.search(body) else text_to_html(body)
+
+
+def message_of_case(case: Case, message_pk) -> Message:
+    """A message linked to this case; any other (or a malformed pk) is a 404."""
+    try:
+        return Message.objects.filter(case_links__case=case).get(pk=int(message_pk))
+    except (Message.DoesNotExist, TypeError, ValueError):
+        raise Http404("Message introuvable.") from None
+
+
+def reply_initial(case: Case, message: Message) -> dict:
+    subject = REPLY_PREFIX.sub("", message.content_subject or message.subject).strip()
+    if message.direction == Message.Direction.IN:
+        return {"to": parseaddr(message.from_email)[1].lower(), "subject": subject}
+    initial = {"to": ", ".join([*message.to, *message.cc]), "subject": subject}
+    if message.status in (Message.State.FAILED, Message.State.UNDELIVERED):
+        initial["body"] = message.content_html or message.text
+    return initial
+
+
+def message_compose(request: HttpRequest, number: int) -> HttpResponse:
+    case = load_case(request, number)
+    reply_to = request.GET.get("reply_to")
+    original = message_of_case(case, reply_to) if reply_to else None
+    if original is not None:
+        initial = reply_initial(case, original)
+    else:
+        initial = {"to": case.citizen.email.lower()} if case.citizen.email else {}
+    posted = request.method == "POST"
+    form = MessageForm(request.POST if posted else None, request.FILES if posted else None, initial=initial)
+    if posted:
+        if form.is_valid():
+            data = form.cleaned_data
+            files = [(checked.name, checked.data) for checked in data["files"]]
+            try:
+                send_case_message(case, request.user, data["to"], [], data["subject"], form.html(), files)
+            except PermissionDenied as error:
+                return refuse(request, case, error)
+            except RejectedFile as rejected:
+                form.add_error("files", rejected.reason)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                count = len(data["to"])
+                done = "Message envoyé." if count == 1 else f"Message envoyé à {count} destinataires."
+                messages.success(request, done + " Son statut d'envoi s'affiche dans la messagerie du dossier.")
+                return redirect(case_url(case, "messages"))
+        messages.error(request, "Rien n'a été envoyé : corrigez les erreurs signalées.")
+    context = case_context(request, case) | {
+        "form": form,
+        "original": original,
+        "suggestions": recipient_suggestions(case),
+        "page_title": "Répondre" if original is not None else "Nouveau message",
+        "header_icon": "mail",
+        "draft_key": f"case_new_message_{case.number}" if original is None else "",
+    }
+    return TemplateResponse(request, "cases/admin/case/message_form.html", context)
+
+
+def message_processed(request: HttpRequest, number: int, message_pk: int) -> HttpResponse:
+    case = load_case(request, number)
+    message = message_of_case(case, message_pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    processed = request.POST.get("processed") != "0"
+    done = "Message marqué comme traité." if processed else "Message marqué à traiter."
+    perform(request, lambda: mark_processed(case, message, processed, user=request.user), done)
+    return redirect(case_url(case, "messages"))
