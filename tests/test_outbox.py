@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases.mail import outbound
 from cases.mail.outbound import deliver, queue_email
 from cases.models import Message
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, UserFactory
 
 
 def acknowledgement(case):
@@ -196,3 +196,48 @@ def test_attachments_go_with_the_email(db, django_capture_on_commit_callbacks):
         )
     [sent] = mail.outbox
     assert sent.attachments == [("Décision.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")]
+
+
+def password_reset(user):
+    return queue_email(
+        "password_reset_request",
+        [user.email],
+        {
+            "user": user,
+            "reset_url": "https://mediature.example/admin/password_reset/secret-token/",
+            "valid_minutes": 60,
+        },
+    )
+
+
+def test_a_sent_email_with_a_personal_link_keeps_no_usable_link(db, django_capture_on_commit_callbacks):
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        message = password_reset(user)
+    [sent] = mail.outbox
+    assert "secret-token" in sent.body
+    message.refresh_from_db()
+    assert message.status == Message.State.SENT
+    assert "secret-token" not in message.text + message.html
+    assert message.text == outbound.FORGOTTEN_BODY
+
+
+def test_a_failed_email_with_a_personal_link_keeps_no_usable_link(providers, django_capture_on_commit_callbacks):
+    user = UserFactory()
+    providers.add("POST", MAILJET_SEND, status=400, body="refusé")
+    providers.add("POST", BREVO_SEND, status=400, body="refusé")
+    with django_capture_on_commit_callbacks(execute=True):
+        message = password_reset(user)
+    for _ in range(outbound.MAX_ATTEMPTS - 1):
+        deliver(message.pk)
+    message.refresh_from_db()
+    assert message.status == Message.State.FAILED
+    assert "secret-token" not in message.text + message.html
+
+
+def test_other_emails_keep_their_body_after_sending(db, django_capture_on_commit_callbacks):
+    case = CaseFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        message = acknowledgement(case)
+    message.refresh_from_db()
+    assert f"n°{case.number}" in message.text

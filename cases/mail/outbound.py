@@ -51,6 +51,11 @@ INTERRUPTED = (
     "L'email a pu ne pas partir ; renvoyez-le si nécessaire."
 )
 
+# Emails carrying a personal sign-up or password-reset link: their body is forgotten once the email
+# is sent or given up on, so the outbox never keeps a link someone could use.
+SECRET_LINK_TEMPLATES = frozenset({"invitation_member", "invitation_admin", "password_reset_request"})
+FORGOTTEN_BODY = "[Contenu effacé après l'envoi : cet email contenait un lien personnel.]"
+
 MAILJET_BACKEND = "anymail.backends.mailjet.EmailBackend"
 BREVO_BACKEND = "anymail.backends.brevo.EmailBackend"
 
@@ -224,6 +229,7 @@ def record_sent(message: Message, provider: str, provider_id: str) -> None:
         error="",
         next_attempt_at=None,
     )
+    forget_secret_links(Message.objects.filter(pk=message.pk))
 
 
 def record_failure(message: Message, errors: list[str], *, permanent: bool = False) -> None:
@@ -232,6 +238,7 @@ def record_failure(message: Message, errors: list[str], *, permanent: bool = Fal
         Message.objects.filter(pk=message.pk, status=Message.State.SENDING).update(
             status=Message.State.FAILED, error=error, next_attempt_at=None
         )
+        forget_secret_links(Message.objects.filter(pk=message.pk))
         return
     delay = RETRY_DELAYS[min(message.attempts, len(RETRY_DELAYS)) - 1]
     updated = Message.objects.filter(pk=message.pk, status=Message.State.SENDING).update(
@@ -239,6 +246,13 @@ def record_failure(message: Message, errors: list[str], *, permanent: bool = Fal
     )
     if updated:
         enqueue_send(message.pk, delay)
+
+
+def forget_secret_links(messages) -> None:
+    """Blank the body of secret-bearing emails among `messages` (sent or failed ones only)."""
+    messages.filter(template__in=SECRET_LINK_TEMPLATES).exclude(text=FORGOTTEN_BODY).update(
+        text=FORGOTTEN_BODY, html=""
+    )
 
 
 def sweep_outbox(
@@ -252,6 +266,7 @@ def sweep_outbox(
     failed = Message.objects.filter(
         direction=Message.Direction.OUT, status=Message.State.SENDING, claimed_at__lte=now - sending_lease
     ).update(status=Message.State.FAILED, error=INTERRUPTED, next_attempt_at=None)
+    forget_secret_links(Message.objects.filter(status=Message.State.FAILED))
     late = list(
         Message.objects.filter(
             direction=Message.Direction.OUT, status=Message.State.QUEUED, next_attempt_at__lte=now - queued_grace
