@@ -1,0 +1,115 @@
+"""Case search in the index: case number, or full text over citizen, description, notes and messages (issue #3)."""
+
+import datetime
+import uuid
+
+import pytest
+
+from cases.models import Message, MessageCase, Note
+from cases.search import case_number_query, search_cases
+from tests.factories import CaseFactory
+
+INDEX_URL = "/admin/dossiers/"
+
+
+def found(client, user, query, **params) -> set[int]:
+    client.force_login(user)
+    response = client.get(INDEX_URL, {"q": query, **params})
+    assert response.status_code == 200
+    return {case.number for case in response.context["object_list"]}
+
+
+@pytest.fixture
+def cases(authority):
+    first = CaseFactory(authority=authority, description="Ma facture d'eau est trop élevée.")
+    second = CaseFactory(authority=authority, description="Problème de stationnement devant l'école.")
+    first.citizen.first_name, first.citizen.last_name, first.citizen.email = "Léa", "Zanetti", "lea.z@exemple.fr"
+    first.citizen.save()
+    return first, second
+
+
+@pytest.mark.parametrize(
+    ("term", "number"), [("42", 42), (" n°42 ", 42), ("#42", 42), ("42a", None), ("facture", None), ("", None)]
+)
+def test_number_queries(term, number):
+    assert case_number_query(term) == number
+
+
+def test_number_matches_the_case_number_exactly(client, agent, cases):
+    first, second = cases
+    assert found(client, agent, str(first.number)) == {first.number}
+    assert found(client, agent, f"n°{second.number}") == {second.number}
+
+
+def test_citizen_names_and_email(client, agent, cases):
+    first, _ = cases
+    assert found(client, agent, "Zanetti") == {first.number}
+    assert found(client, agent, "Léa Zanetti") == {first.number}
+    assert found(client, agent, "lea.z@exemple.fr") == {first.number}
+
+
+def test_description_with_french_stemming(client, agent, cases):
+    first, second = cases
+    assert found(client, agent, "factures") == {first.number}
+    assert found(client, agent, "stationnement école") == {second.number}
+    assert found(client, agent, "facture stationnement") == set()  # every word is required
+
+
+def test_notes_are_searched_as_soon_as_written(client, agent, cases):
+    _, second = cases
+    note = Note.objects.create(case=second, date=datetime.date(2025, 1, 6), content="<p>Rendez-vous avec le syndic</p>")
+    assert found(client, agent, "syndic") == {second.number}
+    note.content = "<p>Appel du bailleur</p>"
+    note.save()
+    assert found(client, agent, "syndic") == set()
+    assert found(client, agent, "bailleur") == {second.number}
+    note.delete()
+    assert found(client, agent, "bailleur") == set()
+
+
+def test_messages_subject_and_text(client, agent, cases):
+    first, _ = cases
+    message = Message.objects.create(
+        direction="in",
+        status="received",
+        from_email="lea.z@exemple.fr",
+        message_id=f"<{uuid.uuid4()}@x>",
+        subject="Relance compteur",
+        text="Je vous envoie la photo du compteur divisionnaire.",
+    )
+    MessageCase.objects.create(message=message, case=first, processed=False)
+    assert found(client, agent, "relance") == {first.number}
+    assert found(client, agent, "divisionnaire") == {first.number}
+
+
+def test_citizen_changes_are_searched(client, agent, cases):
+    first, _ = cases
+    first.citizen.last_name = "Quintard"
+    first.citizen.save()
+    assert found(client, agent, "Quintard") == {first.number}
+    assert found(client, agent, "Zanetti") == set()
+
+
+def test_search_stays_within_the_user_authorities(client, agent, other_agent, cases, other_authority):
+    first, _ = cases
+    theirs = CaseFactory(authority=other_authority, description="Une autre facture d'eau.")
+    assert found(client, agent, "facture") == {first.number}
+    assert found(client, other_agent, "facture") == {theirs.number}
+    assert found(client, agent, str(theirs.number)) == set()
+    assert found(client, other_agent, "Zanetti") == set()
+
+
+def test_search_combines_with_filters_and_keeps_the_index_order(client, agent, cases, authority):
+    first, _ = cases
+    mine = CaseFactory(authority=authority, assignee=agent, description="Autre facture contestée.")
+    assert found(client, agent, "facture", vue="mes-dossiers") == {mine.number}
+    client.force_login(agent)
+    numbers = [case.number for case in client.get(INDEX_URL, {"q": "facture"}).context["object_list"]]
+    assert numbers == [mine.number, first.number]  # newest first, as without a search
+
+
+def test_search_cases_on_an_empty_term_returns_the_queryset(cases):
+    from cases.models import Case
+
+    queryset = Case.objects.all()
+    assert search_cases(queryset, "  ") is queryset
