@@ -12,14 +12,14 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from authorities.models import Role
-from cases.models import Attachment, Case, Note
+from cases.models import Attachment, Case, MessageCase, Note
 from tests.conftest import member_of
 from tests.factories import CaseFactory
-from tests.workspace_factories import AttachmentFactory, NoteFactory, fast_passwords  # noqa: F401
+from tests.workspace_factories import AttachmentFactory, MessageFactory, NoteFactory, fast_passwords  # noqa: F401
 
 OUTSIDERS = ["other_agent", "other_main_agent", "editor", "platform_admin"]
 
-# URL name → its extra arguments (None: the note's or the document's pk).
+# URL name → its extra arguments (None: the pk of the world's note, document or message).
 URLS = {
     "detail": {},
     "edit": {"section": "coordonnees"},
@@ -38,8 +38,19 @@ URLS = {
     "document_download": {"attachment_pk": None},
     "document_delete": {"attachment_pk": None},
     "synthesis": {},
+    "message_compose": {},
+    "message_processed": {"message_pk": None},
 }
-POST_ONLY = {"status", "due_date", "assign_to_me", "unassign", "document_upload"}
+POST_ONLY = {"status", "due_date", "assign_to_me", "unassign", "document_upload", "message_processed"}
+# What a form of these URLs would accept: an outsider's request must still change nothing.
+VALID_INPUT = {
+    "status": "closed",
+    "due_date": "2031-01-01",
+    "processed": "1",
+    "to": "x@exemple.fr",
+    "subject": "s",
+    "body": "b",
+}
 # GET by an agent who is neither assignee nor main agent: sent back to the case with a message.
 REFUSED_TO_AGENT = {"assign", "delete", "document_delete"}
 
@@ -56,13 +67,14 @@ def world(authority):
     case.citizen.save()
     note = NoteFactory(case=case, content="<p>Secret de médiation</p>")
     document = AttachmentFactory(case=case, name="piece-confidentielle.pdf")
-    return {"case": case, "note": note, "document": document}
+    message = MessageFactory(cases=[case], from_email="prudence@exemple.fr", subject="Réponse confidentielle")
+    return {"case": case, "note": note, "document": document, "message": message}
 
 
 def url_for(name: str, world: dict, number: int | None = None) -> str:
     kwargs = {"number": number or world["case"].number}
     for key, value in URLS[name].items():
-        kwargs[key] = value or (world["note"].pk if key == "note_pk" else world["document"].pk)
+        kwargs[key] = value or world[{"note_pk": "note", "attachment_pk": "document", "message_pk": "message"}[key]].pk
     return reverse(f"case:{name}", kwargs=kwargs)
 
 
@@ -72,6 +84,8 @@ def assert_untouched(world: dict) -> None:
     assert case.closed_at is None
     assert Note.objects.filter(pk=world["note"].pk).exists()
     assert Attachment.objects.filter(pk=world["document"].pk).exists()
+    assert MessageCase.objects.get(message=world["message"]).processed is False
+    assert not case.messages.exclude(pk=world["message"].pk).exists()
     assert case.events.count() == 0
 
 
@@ -89,12 +103,13 @@ def sign_in(client, user) -> None:
 def test_outsiders_get_404_and_no_data(client, request, world, name, actor):
     sign_in(client, request.getfixturevalue(actor))
     for method in ("get", "post"):
-        response = getattr(client, method)(url_for(name, world), {"status": "closed", "due_date": "2031-01-01"})
+        response = getattr(client, method)(url_for(name, world), VALID_INPUT)
         assert response.status_code == 404, method
         body = response.content.decode()
         assert "Prudence" not in body
         assert "Secret de médiation" not in body
         assert "piece-confidentielle" not in body
+        assert "Réponse confidentielle" not in body
     assert_untouched(world)
 
 

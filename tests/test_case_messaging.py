@@ -10,8 +10,6 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from authorities.models import Role
@@ -20,6 +18,7 @@ from cases.mail.outbound import deliver
 from cases.models import Case, CaseEvent, Message, MessageCase
 from tests.conftest import member_of
 from tests.factories import CaseFactory
+from tests.test_case_page import count_queries
 from tests.workspace_factories import (
     PDF_BYTES,
     PNG_BYTES,
@@ -317,12 +316,6 @@ def fill_messages(case: Case, count: int, colleague) -> None:
         else:
             message = MessageFactory(cases=[case], html='<p>Photo <img src="cid:c@1"></p>')
         AttachmentFactory(case=None, message=message, inline_cid="c@1" if not index % 2 else "")
-
-
-def count_queries(client, case) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url("detail", case)).status_code == 200
-    return len(queries)
 
 
 def test_case_page_queries_do_not_grow_with_messages(client, authority, agent):
