@@ -200,6 +200,25 @@ def test_reply_goes_to_the_sender_with_the_same_subject(client, agent, case):
     assert (input_value(content, "to"), input_value(content, "subject")) == ("eau@mairie.fr", "Relevé de compteur")
 
 
+def test_reply_to_an_answer_to_our_email_keeps_the_subject_the_agent_gave(client, agent, case):
+    ours = MessageFactory(
+        cases=[case],
+        direction=Message.Direction.OUT,
+        status=Message.State.SENT,
+        subject="Nouveau message pour votre dossier",
+        content_subject="Date de votre facture",
+    )
+    answer = MessageFactory(
+        cases=[case],
+        subject="Re: Nouveau message pour votre dossier",
+        in_reply_to=ours.message_id,
+        references=f"<autre@exemple.fr> {ours.message_id}",
+    )
+    client.force_login(agent)
+    content = text_of(client.get(url("message_compose", case) + f"?reply_to={answer.pk}"))
+    assert input_value(content, "subject") == "Date de votre facture"
+
+
 def test_reply_to_a_message_of_another_case_is_404(client, agent, case, authority):
     other_case = CaseFactory(authority=authority)
     foreign = MessageFactory(cases=[other_case], from_email="secret@exemple.fr")

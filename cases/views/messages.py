@@ -11,7 +11,8 @@ out (404), and `cases.mail.messenger` checks the membership again.
   `?reply_to=<pk>` (a message of this case only, else 404) pre-fills it: a
   received message → its sender; one of ours → its recipients (and, when it
   failed, its text, to send it again). The subject stays the same, without
-  "Re:" (the original's choice: the citizen's email client adds its own).
+  "Re:" (the original's choice): the subject the agent gave the thread when the
+  message answers one of ours, else its own subject without the "Re:" prefixes.
 - `message_processed`: POST only, the "Traité" toggle of a received message.
 """
 
@@ -40,6 +41,7 @@ MAX_RECIPIENTS = 20
 MARKUP = re.compile(rf"</?({'|'.join(sorted(TAGS, key=len, reverse=True))})(?=[\s/>])", re.IGNORECASE)
 REPLY_PREFIX = re.compile(r"^\s*((re|tr|fw|fwd|réf)\s*:\s*)+", re.IGNORECASE)
 SEPARATORS = re.compile(r"[,;\s]+")
+MESSAGE_IDS = re.compile(r"<[^<>\s]+>")
 
 
 class RecipientsField(forms.CharField):
@@ -117,8 +119,28 @@ def message_of_case(case: Case, message_pk) -> Message:
         raise Http404("Message introuvable.") from None
 
 
+def thread_subject(case: Case, message: Message) -> str:
+    """The subject an agent gave the thread: a citizen answering our email replies to its fixed title
+    ("Re: Nouveau message pour votre dossier"), so the agent's own subject is taken from our message."""
+    if message.direction == Message.Direction.IN:
+        answered = (
+            Message.objects.filter(
+                case_links__case=case,
+                direction=Message.Direction.OUT,
+                message_id__in=MESSAGE_IDS.findall(f"{message.in_reply_to} {message.references}"),
+            )
+            .exclude(content_subject="")
+            .order_by("-created_at")
+            .values_list("content_subject", flat=True)
+            .first()
+        )
+        if answered:
+            return answered
+    return REPLY_PREFIX.sub("", message.content_subject or message.subject).strip()
+
+
 def reply_initial(case: Case, message: Message) -> dict:
-    subject = REPLY_PREFIX.sub("", message.content_subject or message.subject).strip()
+    subject = thread_subject(case, message)
     if message.direction == Message.Direction.IN:
         return {"to": parseaddr(message.from_email)[1].lower(), "subject": subject}
     initial = {"to": ", ".join([*message.to, *message.cc]), "subject": subject}
