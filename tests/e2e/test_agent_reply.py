@@ -50,8 +50,14 @@ def test_agent_replies_and_the_citizens_answer_comes_back_to_process(page, axe, 
     page.wait_for_url(f"**/admin/dossiers/{case.number}/messages/nouveau/")
     assert page.input_value("#id_to") == CITIZEN
     axe.assert_no_violations(page)
+    page.fill("#id_to", "")
+    page.get_by_role("button", name=re.compile(f"^{re.escape(CITIZEN)}")).click()  # a suggested address
+    assert page.input_value("#id_to") == CITIZEN
     page.fill("#id_subject", "Date de votre facture")
     page.fill("#id_body", "Bonjour Madame Martin,\n\nPourriez-vous préciser la date de la facture ?")
+    page.reload()  # the draft is kept in the tab (sessionStorage), as in the original
+    assert page.input_value("#id_subject") == "Date de votre facture"
+    assert "Pourriez-vous" in page.input_value("#id_body")
     page.get_by_role("button", name="Envoyer").click()
     page.wait_for_url(re.compile(rf"/admin/dossiers/{case.number}/#messages$"))
     assert page.get_by_text("Message envoyé.").is_visible()
@@ -95,4 +101,6 @@ def test_agent_replies_and_the_citizens_answer_comes_back_to_process(page, axe, 
     page.wait_for_url(f"**/messages/nouveau/?reply_to={answer.pk}")
     assert page.input_value("#id_to") == CITIZEN
     assert page.input_value("#id_subject") == "Date de votre facture", "the thread's subject, no « Re: »"
+    page.goto(f"/admin/dossiers/{case.number}/messages/nouveau/")
+    assert page.input_value("#id_subject") == "", "the draft went with the message it became"
     assert page.console_errors == []
