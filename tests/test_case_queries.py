@@ -1,10 +1,17 @@
+import uuid
+
 from cases.models import Case, Message, MessageCase
 from tests.factories import CaseFactory
 
 
 def link(case, processed):
     direction = Message.Direction.OUT if processed is None else Message.Direction.IN
-    message = Message.objects.create(direction=direction, status="received", from_email="a@b.fr", message_id="<x>")
+    message = Message.objects.create(
+        direction=direction,
+        status="received",
+        from_email="usager@exemple.fr",
+        message_id=f"<{uuid.uuid4()}@exemple.fr>",
+    )
     MessageCase.objects.create(message=message, case=case, processed=processed)
 
 
