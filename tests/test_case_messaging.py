@@ -260,6 +260,7 @@ def test_a_failed_message_is_shown_in_red_and_can_be_sent_again(
     assert "case-message-card--failed" in content
     assert f"?reply_to={message.pk}" in content and "Renvoyer" in content
     compose = text_of(client.get(url("message_compose", case) + f"?reply_to={message.pk}"))
+    assert "Renvoyer le message" in compose
     assert input_value(compose, "to") == "tiers@mairie.fr"
     assert input_value(compose, "subject") == "Relance"
     assert "Merci de répondre." in textarea_value(compose, "body")

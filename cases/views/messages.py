@@ -149,6 +149,15 @@ def reply_initial(case: Case, message: Message) -> dict:
     return initial
 
 
+def compose_title(original: Message | None) -> str:
+    if original is None:
+        return "Nouveau message"
+    if original.direction == Message.Direction.IN:
+        return "Répondre"
+    failed = original.status in (Message.State.FAILED, Message.State.UNDELIVERED)
+    return "Renvoyer le message" if failed else "Écrire à nouveau"
+
+
 def message_compose(request: HttpRequest, number: int) -> HttpResponse:
     case = load_case(request, number)
     reply_to = request.GET.get("reply_to")
@@ -181,7 +190,7 @@ def message_compose(request: HttpRequest, number: int) -> HttpResponse:
         "form": form,
         "original": original,
         "suggestions": recipient_suggestions(case),
-        "page_title": "Répondre" if original is not None else "Nouveau message",
+        "page_title": compose_title(original),
         "header_icon": "mail",
         "draft_key": f"case_new_message_{case.number}" if original is None else "",
     }
