@@ -94,7 +94,7 @@ def test_an_agent_writes_to_the_citizen(client, agent, case, django_capture_on_c
         django_capture_on_commit_callbacks,
     )
     assert response.status_code == 302
-    assert response.url == url("detail", case) + "#messages"
+    assert response.url == url("detail", case) + "#messages-section"
     assert [str(m) for m in get_messages(response.wsgi_request)][-1].startswith("Message envoyé.")
     [email] = mail.outbox
     assert email.to == ["camille.durand@exemple.fr"]
@@ -302,7 +302,7 @@ def test_to_process_then_processed_then_to_process_again(client, agent, case):
     assert "Vous avez traité tous les messages" not in content
 
     response = client.post(url("message_processed", case, message_pk=received.pk), {"processed": "1"})
-    assert response.url == url("detail", case) + "#messages"
+    assert response.url == url("detail", case) + "#messages-section"
     assert MessageCase.objects.get(case=case, message=received).processed is True
     content = panel(client, case)
     to_process = content[content.index('id="messages-to-process"') : content.index('id="messages-all"')]

@@ -96,7 +96,7 @@ def test_unassigned_case_offers_to_take_it_and_main_agent_to_assign(client, main
 def test_contact_section_saves_and_the_timeline_shows_old_and_new(client, agent, case):
     client.force_login(agent)
     response = client.post(url("edit", case, section="coordonnees"), contact_data(city="Lyon", first_name="Léna"))
-    assert response.url == url("detail", case) + "#coordonnees"
+    assert response.url == url("detail", case) + "#coordonnees-section"
     citizen = Citizen.objects.get(pk=case.pk)
     assert (citizen.first_name, citizen.city, citizen.phone) == ("Léna", "Lyon", "+33612345678")
     event = case.events.get()

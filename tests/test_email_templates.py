@@ -9,9 +9,10 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
-from cases.mail.rendering import render_email
 from django.utils import timezone
 from django.utils.html import escape
+
+from cases.mail.rendering import render_email
 
 EMAILS_DIR = Path(__file__).resolve().parent.parent / "templates" / "emails"
 PARIS = ZoneInfo("Europe/Paris")

@@ -165,3 +165,16 @@ def test_the_tracking_doors_need_the_secret(client, case, mail_settings):
     mail_settings.ANYMAIL = {**mail_settings.ANYMAIL, "WEBHOOK_SECRET": ""}
     assert post(client, "mailjet", bounce).status_code == 403
     assert state(message) == (Message.State.SENT, "")
+
+
+@pytest.mark.parametrize(
+    ("door", "event"),
+    [
+        ("mailjet", mailjet_event("bounce", 7001, hard_bounce=False, error="mailbox full")),
+        ("brevo", brevo_event("soft_bounce", "7001", reason="452 Mailbox full")),
+    ],
+)
+def test_a_soft_bounce_leaves_the_email_sent_while_the_provider_retries(client, case, door, event):
+    message = outgoing(case, "7001", provider=door)
+    assert post(client, door, event).status_code == 200
+    assert state(message) == (Message.State.SENT, "")

@@ -29,11 +29,12 @@ def test_agent_adds_a_phone_call_note(client, agent, case):
         url("note_add", case),
         {"date": "2026-03-02", "kind": NoteKind.PHONE_CALL, "content": "Appel de Mme Dupont.\n\nElle rappellera."},
     )
-    assert response.url == url("detail", case) + "#notes"
+    assert response.url == url("detail", case) + "#notes-section"
     note = Note.objects.get(case=case)
     assert (note.date, note.kind, note.author) == (datetime.date(2026, 3, 2), NoteKind.PHONE_CALL, agent)
     assert note.content == "<p>Appel de Mme Dupont.</p><p>Elle rappellera.</p>"
     page = html.unescape(client.get(url("detail", case)).content.decode())
+    assert 'id="notes-section"' in page, "the redirect's anchor exists on the case page"
     assert "Appel téléphonique du 02/03/2026" in page
     assert "<p>Appel de Mme Dupont.</p>" in page
 
@@ -95,7 +96,7 @@ def test_delete_asks_then_deletes(client, agent, case):
     assert "Oui, supprimer la note" in client.get(url("note_delete", case, note_pk=note.pk)).content.decode()
     assert Note.objects.filter(pk=note.pk).exists()
     response = client.post(url("note_delete", case, note_pk=note.pk))
-    assert response.url == url("detail", case) + "#notes"
+    assert response.url == url("detail", case) + "#notes-section"
     assert not Note.objects.filter(pk=note.pk).exists()
 
 

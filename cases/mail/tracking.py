@@ -7,8 +7,14 @@ from cases.models import Message
 FAILURES = {"bounced", "rejected", "failed"}
 
 
+def is_soft_bounce(event) -> bool:
+    """Anymail reports soft bounces as "bounced", but the provider keeps retrying them: not final yet."""
+    raw = event.esp_event if isinstance(event.esp_event, dict) else {}
+    return raw.get("event") == "soft_bounce" or (raw.get("event") == "bounce" and not raw.get("hard_bounce", True))
+
+
 def on_tracking_event(sender, event, esp_name: str, **kwargs) -> None:
-    if event.event_type not in FAILURES or not event.message_id:
+    if event.event_type not in FAILURES or not event.message_id or is_soft_bounce(event):
         return
     provider_id = str(event.message_id)
     listed = (

@@ -17,8 +17,9 @@ Action = Callable[[dict], Any]
 
 
 def case_url(case: Case | int, anchor: str = "") -> str:
+    """The case page, scrolled to a panel: Wagtail gives a panel with id X the element id « X-section »."""
     number = case.number if isinstance(case, Case) else case
-    return reverse("case:detail", args=[number]) + (f"#{anchor}" if anchor else "")
+    return reverse("case:detail", args=[number]) + (f"#{anchor}-section" if anchor else "")
 
 
 def safe_next(request: HttpRequest, default: str) -> str:

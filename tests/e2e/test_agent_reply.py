@@ -59,7 +59,7 @@ def test_agent_replies_and_the_citizens_answer_comes_back_to_process(page, axe, 
     assert page.input_value("#id_subject") == "Date de votre facture"
     assert "Pourriez-vous" in page.input_value("#id_body")
     page.get_by_role("button", name="Envoyer").click()
-    page.wait_for_url(re.compile(rf"/admin/dossiers/{case.number}/#messages$"))
+    page.wait_for_url(re.compile(rf"/admin/dossiers/{case.number}/#messages-section$"))
     assert page.get_by_text("Message envoyé.").is_visible()
 
     sent = Message.objects.get(direction=Message.Direction.OUT, case_links__case=case)
