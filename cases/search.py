@@ -10,6 +10,7 @@ once.
 search narrows what the user may see, it never widens it.
 """
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -49,24 +50,53 @@ def reindex_cases(numbers) -> None:
         insert_or_update_object(case)
 
 
+class Reindex:
+    """A re-index of one case, waiting for the transaction to commit."""
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        reindex_cases([self.number])
+
+
+def reindex_after_commit(numbers) -> None:
+    """Re-index each case once, when the transaction commits.
+
+    An intake writes the case, its citizen and its message link in one
+    transaction: re-indexing on each of those saves added 15 queries to a
+    submission. Django keeps the callbacks waiting for the commit on the
+    connection; a case already waiting there is not added twice.
+    """
+    waiting = {
+        callback.number
+        for _savepoints, callback, _robust in transaction.get_connection().run_on_commit
+        if isinstance(callback, Reindex) and not callback.done
+    }
+    for number in set(numbers) - waiting:
+        transaction.on_commit(Reindex(number))
+
+
 @receiver(post_save, sender=Citizen, dispatch_uid="search_citizen_saved")
 @receiver(post_delete, sender=Citizen, dispatch_uid="search_citizen_deleted")
 @receiver(post_save, sender=Note, dispatch_uid="search_note_saved")
 @receiver(post_delete, sender=Note, dispatch_uid="search_note_deleted")
 def reindex_case_of(sender, instance, raw=False, **kwargs) -> None:
     if not raw:
-        reindex_cases([instance.case_id])
+        reindex_after_commit([instance.case_id])
 
 
 @receiver(post_save, sender=MessageCase, dispatch_uid="search_message_link_saved")
 @receiver(post_delete, sender=MessageCase, dispatch_uid="search_message_link_deleted")
 def reindex_case_of_link(sender, instance, raw=False, **kwargs) -> None:
     if not raw:
-        reindex_cases([instance.case_id])
+        reindex_after_commit([instance.case_id])
 
 
 @receiver(post_save, sender=Message, dispatch_uid="search_message_saved")
 def reindex_cases_of_message(sender, instance, created=False, raw=False, **kwargs) -> None:
     """A new message has no case yet (its links come next); an edited one re-indexes its cases."""
     if not (raw or created):
-        reindex_cases(MessageCase.objects.filter(message=instance).values_list("case_id", flat=True))
+        reindex_after_commit(MessageCase.objects.filter(message=instance).values_list("case_id", flat=True))

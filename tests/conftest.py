@@ -69,3 +69,12 @@ def provider_api():
 
     with responses.RequestsMock(assert_all_requests_are_fired=False) as api:
         yield api
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what waits for the commit (emails, search index) at the end of the block, as a real commit would.
+
+    Tests run inside a transaction that never commits, so `transaction.on_commit` work never happens by itself.
+    """
+    return lambda: django_capture_on_commit_callbacks(execute=True)

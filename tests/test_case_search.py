@@ -4,9 +4,10 @@ import datetime
 import uuid
 
 import pytest
+from django.db import transaction
 
-from cases.models import Message, MessageCase, Note
-from cases.search import case_number_query, search_cases
+from cases.models import Case, Message, MessageCase, Note
+from cases.search import Reindex, case_number_query, search_cases
 from tests.factories import CaseFactory
 
 INDEX_URL = "/admin/dossiers/"
@@ -20,11 +21,12 @@ def found(client, user, query, **params) -> set[int]:
 
 
 @pytest.fixture
-def cases(authority):
-    first = CaseFactory(authority=authority, description="Ma facture d'eau est trop élevée.")
-    second = CaseFactory(authority=authority, description="Problème de stationnement devant l'école.")
-    first.citizen.first_name, first.citizen.last_name, first.citizen.email = "Léa", "Zanetti", "lea.z@exemple.fr"
-    first.citizen.save()
+def cases(authority, committed):
+    with committed():
+        first = CaseFactory(authority=authority, description="Ma facture d'eau est trop élevée.")
+        second = CaseFactory(authority=authority, description="Problème de stationnement devant l'école.")
+        first.citizen.first_name, first.citizen.last_name, first.citizen.email = "Léa", "Zanetti", "lea.z@exemple.fr"
+        first.citizen.save()
     return first, second
 
 
@@ -55,19 +57,24 @@ def test_description_with_french_stemming(client, agent, cases):
     assert found(client, agent, "facture stationnement") == set()  # every word is required
 
 
-def test_notes_are_searched_as_soon_as_written(client, agent, cases):
+def test_notes_are_searched_as_soon_as_written(client, agent, cases, committed):
     _, second = cases
-    note = Note.objects.create(case=second, date=datetime.date(2025, 1, 6), content="<p>Rendez-vous avec le syndic</p>")
+    with committed():
+        note = Note.objects.create(
+            case=second, date=datetime.date(2025, 1, 6), content="<p>Rendez-vous avec le syndic</p>"
+        )
     assert found(client, agent, "syndic") == {second.number}
     note.content = "<p>Appel du bailleur</p>"
-    note.save()
+    with committed():
+        note.save()
     assert found(client, agent, "syndic") == set()
     assert found(client, agent, "bailleur") == {second.number}
-    note.delete()
+    with committed():
+        note.delete()
     assert found(client, agent, "bailleur") == set()
 
 
-def test_messages_subject_and_text(client, agent, cases):
+def test_messages_subject_and_text(client, agent, cases, committed):
     first, _ = cases
     message = Message.objects.create(
         direction="in",
@@ -77,15 +84,17 @@ def test_messages_subject_and_text(client, agent, cases):
         subject="Relance compteur",
         text="Je vous envoie la photo du compteur divisionnaire.",
     )
-    MessageCase.objects.create(message=message, case=first, processed=False)
+    with committed():
+        MessageCase.objects.create(message=message, case=first, processed=False)
     assert found(client, agent, "relance") == {first.number}
     assert found(client, agent, "divisionnaire") == {first.number}
 
 
-def test_citizen_changes_are_searched(client, agent, cases):
+def test_citizen_changes_are_searched(client, agent, cases, committed):
     first, _ = cases
     first.citizen.last_name = "Quintard"
-    first.citizen.save()
+    with committed():
+        first.citizen.save()
     assert found(client, agent, "Quintard") == {first.number}
     assert found(client, agent, "Zanetti") == set()
 
@@ -113,3 +122,16 @@ def test_search_cases_on_an_empty_term_returns_the_queryset(cases):
 
     queryset = Case.objects.all()
     assert search_cases(queryset, "  ") is queryset
+
+
+def test_related_changes_in_one_transaction_reindex_the_case_once_after_commit(
+    db, committed, django_capture_on_commit_callbacks
+):
+    with committed():
+        case = CaseFactory()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        case.citizen.last_name = "Zébulon"
+        case.citizen.save()
+        Note.objects.create(case=case, date=datetime.date(2026, 3, 2), content="<p>Piscine municipale fermée.</p>")
+    assert [callback.number for callback in callbacks if isinstance(callback, Reindex)] == [case.number]
+    assert list(search_cases(Case.objects.all(), "piscine zébulon")) == [case]

@@ -17,10 +17,11 @@ LOGIN = "/admin/login/"
 
 
 @pytest.fixture
-def case(authority):
-    case = CaseFactory(authority=authority, description="Nuisances sonores du chantier voisin")
-    case.citizen.last_name = "Zébulon"
-    case.citizen.save()
+def case(authority, committed):
+    with committed():
+        case = CaseFactory(authority=authority, description="Nuisances sonores du chantier voisin")
+        case.citizen.last_name = "Zébulon"
+        case.citizen.save()
     return case
 
 
