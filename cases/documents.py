@@ -18,8 +18,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cases.choices import Transmitter
-from cases.models import Attachment, AttachmentContent, Case
-from cases.uploads import CheckedFile
+from cases.models import Attachment, Case
+from cases.uploads import CheckedFile, store_attachments
 from cases.workflow import locked, require_agent, require_manager
 
 MAX_CASE_DOCUMENTS = 100
@@ -58,20 +58,7 @@ def add_documents(actor, case: Case, files: list[CheckedFile]) -> list[Attachmen
     case = locked(case)  # uploads to one case wait in turn, so the room is counted right
     require_agent(actor, case)
     check_room(case, len(files))
-    attachments = []
-    for file in files:
-        attachment = Attachment.objects.create(
-            case=case,
-            name=file.name,
-            content_type=file.content_type,
-            size=file.size,
-            sha256=file.sha256,
-            transmitter=Transmitter.AGENT,
-            uploaded_by=actor,
-        )
-        AttachmentContent.objects.create(attachment=attachment, data=file.data)
-        attachments.append(attachment)
-    return attachments
+    return store_attachments(files, transmitter=Transmitter.AGENT, case=case, uploaded_by=actor)
 
 
 @transaction.atomic

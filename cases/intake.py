@@ -42,7 +42,7 @@ def create_case_from_request(
     citizen = citizen_form.save(commit=False)
     citizen.case = case
     citizen.save(force_insert=True)  # its primary key is the case's: skip the UPDATE Django would try first
-    store_attachments(case, files, transmitter=Transmitter.CITIZEN, uploaded_by=actor)
+    store_attachments(files, transmitter=Transmitter.CITIZEN, case=case, uploaded_by=actor)
     CaseEvent.objects.create(
         case=case, kind=CaseEvent.Kind.CREATED, actor=actor, data={"channel": channel, "documents": len(files)}
     )

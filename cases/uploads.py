@@ -134,19 +134,30 @@ def check_uploaded_files(uploads: Iterable[UploadedFile]) -> list[CheckedFile]:
     return checked
 
 
-def store_attachments(case: Case, files: list[CheckedFile], *, transmitter: str, uploaded_by=None) -> list[Attachment]:
-    """Attach checked files to a case; their bytes go to the separate content table."""
+def store_attachments(
+    files: list[CheckedFile],
+    *,
+    transmitter: str,
+    case: Case | None = None,
+    message=None,
+    uploaded_by=None,
+    inline_cids: list[str] | None = None,
+) -> list[Attachment]:
+    """Store checked files on a case and/or a message; their bytes go to the separate content table."""
+    cids = inline_cids or [""] * len(files)
     attachments = Attachment.objects.bulk_create(
         Attachment(
             case=case,
+            message=message,
             name=checked.name,
             content_type=checked.content_type,
             size=checked.size,
             sha256=checked.sha256,
             transmitter=transmitter,
             uploaded_by=uploaded_by,
+            inline_cid=cid[:255],
         )
-        for checked in files
+        for checked, cid in zip(files, cids, strict=True)
     )
     AttachmentContent.objects.bulk_create(
         AttachmentContent(attachment=attachment, data=checked.data)

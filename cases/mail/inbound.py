@@ -41,8 +41,6 @@ from cases.mail import quotes
 from cases.mail.outbound import platform_address, queue_email
 from cases.mail.sanitize import html_to_text, sanitize_html, text_to_html
 from cases.models import (
-    Attachment,
-    AttachmentContent,
     Case,
     CaseEvent,
     InboundEmail,
@@ -50,7 +48,7 @@ from cases.models import (
     MessageCase,
     reply_signature,
 )
-from cases.uploads import RejectedFile, check_upload, max_size_label
+from cases.uploads import RejectedFile, check_upload, max_size_label, store_attachments
 
 logger = logging.getLogger(__name__)
 
@@ -407,25 +405,16 @@ def store_files(message: Message, files: list, cases: list[Case]) -> list[dict]:
         if parseaddr(message.from_email)[1].lower() in citizen_emails
         else Transmitter.ADMINISTRATION
     )
-    rejected = []
+    rejected, accepted, cids = [], [], []
     for position, (name, data, cid) in enumerate(files):
         try:
             if position >= MAX_ATTACHMENTS:
                 raise RejectedFile(f"« {name} » : {MAX_ATTACHMENTS} fichiers au maximum par message.")
-            checked = check_upload(name, data)
+            accepted.append(check_upload(name, data))
+            cids.append(cid)
         except RejectedFile as refusal:
             rejected.append({"name": name, "reason": refusal.reason})
-            continue
-        attachment = Attachment.objects.create(
-            message=message,
-            name=checked.name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            transmitter=transmitter,
-            inline_cid=cid[:255],
-        )
-        AttachmentContent.objects.create(attachment=attachment, data=checked.data)
+    store_attachments(accepted, transmitter=transmitter, message=message, inline_cids=cids)
     return rejected
 
 

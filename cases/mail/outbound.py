@@ -32,8 +32,8 @@ from django.utils import timezone
 
 from cases.choices import Transmitter
 from cases.mail.rendering import render_email
-from cases.models import Attachment, AttachmentContent, Case, Message, MessageCase
-from cases.uploads import CheckedFile
+from cases.models import Case, Message, MessageCase
+from cases.uploads import CheckedFile, store_attachments
 
 logger = logging.getLogger(__name__)
 
@@ -112,18 +112,13 @@ def queue_email(
         sent_by=sent_by,
         next_attempt_at=timezone.now(),
     )
-    for file in files:
-        attachment = Attachment.objects.create(
-            case=case,
-            message=message,
-            name=file.name,
-            content_type=file.content_type,
-            size=file.size,
-            sha256=file.sha256,
-            transmitter=Transmitter.AGENT if sent_by else Transmitter.ADMINISTRATION,
-            uploaded_by=sent_by,
-        )
-        AttachmentContent.objects.create(attachment=attachment, data=file.data)
+    store_attachments(
+        files,
+        transmitter=Transmitter.AGENT if sent_by else Transmitter.ADMINISTRATION,
+        case=case,
+        message=message,
+        uploaded_by=sent_by,
+    )
     if case is not None:
         MessageCase.objects.create(message=message, case=case, processed=None)
     transaction.on_commit(partial(enqueue_send, message.pk))
