@@ -10,30 +10,26 @@ from cases.choices import Channel, Originator
 from cases.models import Attachment, Case, CaseEvent, Message
 from tests.conftest import member_of
 from tests.factories import MembershipFactory
+from tests.test_request_form import valid_data
 
 URL = "/admin/dossiers/nouveau/"
 
 
 def intake_data(authority, **changes) -> dict:
-    data = {
+    """The public form's valid data, as an agent records a phone call (no email, no copy)."""
+    agent_fields = {
         "authority": authority.pk,
         "channel": Channel.PHONE,
         "originator": Originator.RIGHTS_DEFENDER,
         "assign_to_me": "on",
         "gender": "",
-        "first_name": "Camille",
-        "last_name": "Durand",
-        "street": "3 rue de la Paix",
-        "postal_code": "75002",
-        "city": "Paris",
-        "phone_pays": "FR",
-        "phone_numero": "06 12 34 56 78",
         "email": "",
+        "email_copy_wanted": None,
         "prior_complaint": "False",
+        "prior_complaint_answered": None,
         "description": "Appel au sujet d'une facture d'eau contestée.",
     }
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
+    return valid_data(**{**agent_fields, **changes})
 
 
 def test_url_is_the_named_intake_url():

@@ -8,18 +8,11 @@ import pytest
 
 from cases.choices import Outcome, Status
 from cases.models import Attachment, Case, CaseEvent, Citizen, Note
-from tests.factories import TEST_PASSWORD, CaseFactory
+from tests.e2e.browser import sign_in_to_dashboard
+from tests.factories import CaseFactory
 from tests.workspace_factories import PDF_BYTES
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, user) -> None:
-    page.goto("/admin/login/")
-    page.fill("[name=username]", user.email)
-    page.fill("[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
 
 
 def test_an_agents_day(page, axe, authority, agent, tmp_path):
@@ -28,7 +21,7 @@ def test_an_agents_day(page, axe, authority, agent, tmp_path):
     Case.objects.get(pk=case.pk).save()  # refresh the search index with the citizen's name
     CaseFactory(authority=authority)  # another case, which the search leaves out
 
-    sign_in(page, agent)
+    sign_in_to_dashboard(page, agent)
     assert page.get_by_role("navigation").get_by_text("Dossiers").first.is_visible()
 
     page.goto(f"/admin/dossiers/?q={case.number}")

@@ -11,7 +11,7 @@ from django.core import mail
 from django.utils import timezone
 
 from cases.models import Message, MessageCase
-from tests.e2e.test_citizen_journey import sign_in
+from tests.e2e.browser import sign_in_to_dashboard
 from tests.factories import CaseFactory
 from tests.mailbox import pipe
 
@@ -40,7 +40,7 @@ def citizen_answer(case, sent: Message) -> bytes:
 
 def test_agent_replies_and_the_citizens_answer_comes_back_to_process(page, axe, authority, agent, mail_settings):
     case = CaseFactory(authority=authority, citizen__email=CITIZEN, citizen__first_name="Camille")
-    sign_in(page, agent)
+    sign_in_to_dashboard(page, agent)
     page.goto(f"/admin/dossiers/{case.number}/")
     messages = page.locator("#messages-section")
     assert "Vous avez traité tous les messages" in messages.inner_text()

@@ -10,17 +10,10 @@ import pytest
 from django.core import mail
 
 from cases.models import Case
-from tests.factories import TEST_PASSWORD, CaseFactory
+from tests.e2e.browser import sign_in_to_dashboard
+from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, user) -> None:
-    page.goto("/admin/login/")
-    page.fill("[name=username]", user.email)
-    page.fill("[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
 
 
 def test_citizen_submits_a_request_and_the_agent_sees_it(page, axe, authority, agent, other_agent):
@@ -58,12 +51,12 @@ def test_citizen_submits_a_request_and_the_agent_sees_it(page, axe, authority, a
     assert acknowledgement.to == ["camille.martin@exemple.fr"]
     assert f"n°{case.number}" in acknowledgement.body
 
-    sign_in(page, agent)
+    sign_in_to_dashboard(page, agent)
     page.goto("/admin/dossiers/")
     assert page.get_by_text("Camille Martin").count() == 1
 
     page.context.clear_cookies()
-    sign_in(page, other_agent)
+    sign_in_to_dashboard(page, other_agent)
     page.goto("/admin/dossiers/")
     assert page.get_by_text("Camille Martin").count() == 0
 
@@ -87,6 +80,6 @@ def test_content_pages_pass_axe(page, axe, authority, path):
 
 def test_other_authority_cases_stay_hidden_by_number(page, authority, other_authority, agent):
     hidden = CaseFactory(authority=other_authority)
-    sign_in(page, agent)
+    sign_in_to_dashboard(page, agent)
     response = page.goto(f"/admin/dossiers/{hidden.number}/")
     assert response.status == 404

@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from authorities.models import Authority, Membership, Role, User
 from cases.models import Message
+from tests.e2e.browser import sign_in
 from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,13 +25,6 @@ PASSWORDS = {
 def emailed_link(email: str) -> str:
     text = Message.objects.filter(to=[email], template__startswith="invitation_").latest("pk").text
     return urlparse(re.search(r"https?://\S+/admin/inscription/\S+/", text).group(0)).path
-
-
-def sign_in(page, email, password) -> None:
-    page.goto("/admin/login/")
-    page.fill("[name=username]", email)
-    page.fill("[name=password]", password)
-    page.click("button[type=submit]")
 
 
 def sign_up(page, email, first_name, last_name, axe=None) -> None:
