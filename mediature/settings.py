@@ -178,7 +178,7 @@ SESSION_IDLE_TIMEOUT = 3600
 PASSWORD_RESET_TIMEOUT = 3600
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # replaced by authorities' password panel (same place, our email)
 WAGTAIL_PASSWORD_RESET_ENABLED = True
-WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "authorities.forms.PasswordResetForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "authorities.forms.PasswordResetForm"  # noqa: S105 (a dotted path)
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False  # the email is the identifier; it comes from the invitation
 OTP_TOTP_ISSUER = "Médiature"
 
