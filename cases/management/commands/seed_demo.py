@@ -233,7 +233,8 @@ class CaseGenerator:
         if status == Status.CLOSED:
             self.close(case)
         else:
-            case.due_date = maybe(rng, (created_at + timedelta(days=rng.randint(30, 90))).date(), 0.5)
+            # Around today, as on a live desk: a few overdue, some due this week, most later.
+            case.due_date = maybe(rng, (self.now + timedelta(days=rng.randint(-7, 60))).date(), 0.5)
         return case
 
     def close(self, case: Case) -> None:
