@@ -1,18 +1,19 @@
 """Business days, for due dates ("échéances") in the workspace, the dashboard and the digest.
 
-A business day is Monday to Friday. Public holidays are not skipped: a due
-date falling near one is flagged a day early, which errs on the safe side.
+A business day is Monday to Friday, French public holidays excepted (the
+`holidays` package; Alsace-Moselle's two extra days are not counted).
 """
 
 import datetime
 
+import holidays
 from django.utils import timezone
 
 SATURDAY = 5
 
 
 def is_business_day(day: datetime.date) -> bool:
-    return day.weekday() < SATURDAY
+    return day.weekday() < SATURDAY and day not in holidays.country_holidays("FR", years=day.year)
 
 
 def add_business_days(day: datetime.date, count: int) -> datetime.date:

@@ -55,6 +55,8 @@ def panel(content: str, panel_id: str) -> str:
         (SATURDAY, 1, datetime.date(2025, 3, 11)),
         (SATURDAY, 0, datetime.date(2025, 3, 10)),
         (FRIDAY, 5, datetime.date(2025, 3, 14)),
+        (datetime.date(2026, 7, 13), 1, datetime.date(2026, 7, 15)),  # 14 juillet skipped
+        (datetime.date(2026, 12, 24), 1, datetime.date(2026, 12, 28)),  # Christmas, then the weekend
     ],
 )
 def test_add_business_days(day, count, expected):

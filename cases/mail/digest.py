@@ -11,7 +11,6 @@ queued again, and a lock keeps two schedulers from sending at the same time.
 import datetime
 from zoneinfo import ZoneInfo
 
-import holidays
 from django.conf import settings
 from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
@@ -28,15 +27,10 @@ PARIS = ZoneInfo("Europe/Paris")
 DIGEST_HOUR = 7
 
 
-def is_working_day(day: datetime.date) -> bool:
-    """No digest on weekends and French public holidays."""
-    return is_business_day(day) and day not in holidays.country_holidays("FR", years=day.year)
-
-
 def send_digests_if_due(now: datetime.datetime | None = None) -> int:
     """Called at 05:30 and 06:30 UTC: only the run that is 07:30 in Paris, on a working day, sends."""
     local = timezone.localtime(now or timezone.now(), PARIS)
-    if local.hour != DIGEST_HOUR or not is_working_day(local.date()):
+    if local.hour != DIGEST_HOUR or not is_business_day(local.date()):
         return 0
     with HUEY.lock_task("agent-digest"):
         return send_digests(local.date())
