@@ -46,7 +46,9 @@ def test_an_agents_day(page, axe, authority, agent, tmp_path):
     page.fill("#id_content", "Appel de Mme Delaunay : elle envoie sa facture.")
     page.get_by_role("button", name="Enregistrer la note").click()
     page.wait_for_selector("text=Note ajoutée.")
-    assert Note.objects.get(case=case).author == agent
+    note = Note.objects.get(case=case)
+    assert note.author == agent
+    assert note.content == "<p>Appel de Mme Delaunay : elle envoie sa facture.</p>"
 
     invoice = tmp_path / "facture.pdf"
     invoice.write_bytes(PDF_BYTES)
