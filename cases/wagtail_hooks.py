@@ -3,7 +3,9 @@
 The logic lives in cases/admin_*.py; this module only registers it with Wagtail.
 """
 
+from django.templatetags.static import static
 from django.urls import include, path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail_modeladmin.options import modeladmin_register
@@ -41,6 +43,12 @@ def register_cases_menu() -> MenuItem:
     return AgentSubmenuMenuItem(
         "Dossiers", Menu(items=items), name="dossiers", icon_name="folder-open-inverse", order=CaseAdmin.menu_order
     )
+
+
+@hooks.register("insert_global_admin_css")
+def admin_accessibility_fixes() -> str:
+    """Admin-wide CSS fixes (contrast of Wagtail's success banner), on every admin page agents use."""
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
 
 
 @hooks.register("construct_homepage_panels")
