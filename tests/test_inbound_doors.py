@@ -78,8 +78,9 @@ def test_an_email_over_the_size_limit_is_refused_with_413(client, case, door, ma
 
 
 def test_a_webhook_stores_the_raw_email_before_answering(client, case, django_capture_on_commit_callbacks):
+    payload = a_valid_payload(case)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = post_webhook(client, "mailjet", a_valid_payload(case))
+        response = post_webhook(client, "mailjet", payload)
     assert response.status_code == 200
     [stored] = InboundEmail.objects.all()
     assert stored.state == InboundEmail.State.RECEIVED
