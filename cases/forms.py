@@ -7,9 +7,6 @@ The public page uses them through `RequestForms`; agents will reuse them for
 phone, post and office requests.
 """
 
-import unicodedata
-from functools import cache
-
 import phonenumbers
 from django import forms
 from django.conf import settings
@@ -17,13 +14,12 @@ from django.core.exceptions import ValidationError
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
-from phonenumbers.geodata.locale import LOCALE_DATA
 
 from cases.choices import Gender
 from cases.models import Case, Citizen
+from cases.regions import HOME_REGION, phone_region_choices
 from cases.uploads import CheckedFile, RejectedFile, check_count, check_uploaded_files, max_size_label
 
-DEFAULT_PHONE_REGION = "FR"
 PHONE_NUMBER_MAX_LENGTH = 30
 DESCRIPTION_MAX_LENGTH = 10_000
 # Name of the trap field: people never see it, form-filling robots do (see pages/request_form.py).
@@ -42,27 +38,6 @@ ACCEPTED_EXTENSIONS = (
     ".jpg,.jpeg,.png,.gif,.webp,.heic,.tif,.tiff,.bmp,.pdf,.doc,.docx,.odt,.rtf,"
     ".xls,.xlsx,.ods,.csv,.txt,.ppt,.pptx,.odp"
 )
-
-
-def region_name(region: str) -> str:
-    """French name of a region from libphonenumber's data ("*en" means: same as the English name)."""
-    names = LOCALE_DATA.get(region, {})
-    name = names.get("fr") or names.get("en", "")
-    return names.get(name[1:], "") if name.startswith("*") else name
-
-
-def sort_key(label: str) -> str:
-    return unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().casefold()
-
-
-@cache
-def phone_region_choices() -> list[tuple[str, str]]:
-    """Every region libphonenumber knows, as « France (+33) », sorted the French way (accents ignored)."""
-    choices = [
-        (region, f"{region_name(region) or region} (+{phonenumbers.country_code_for_region(region)})")
-        for region in phonenumbers.SUPPORTED_REGIONS
-    ]
-    return sorted(choices, key=lambda choice: sort_key(choice[1]))
 
 
 class PhoneWidget(forms.MultiWidget):
@@ -85,7 +60,7 @@ class PhoneWidget(forms.MultiWidget):
         try:
             number = phonenumbers.parse(value)
         except phonenumbers.NumberParseException:
-            return [DEFAULT_PHONE_REGION, value or ""]
+            return [HOME_REGION, value or ""]
         return [
             phonenumbers.region_code_for_number(number),
             phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL),
@@ -113,7 +88,7 @@ class PhoneNumberField(forms.MultiValueField):
             forms.ChoiceField(choices=phone_region_choices()),
             forms.CharField(max_length=PHONE_NUMBER_MAX_LENGTH, required=False),
         )
-        kwargs.setdefault("initial", [DEFAULT_PHONE_REGION, ""])
+        kwargs.setdefault("initial", [HOME_REGION, ""])
         super().__init__(fields, widget=PhoneWidget(), require_all_fields=False, **kwargs)
 
     def compress(self, data_list: list[str]) -> str:

@@ -26,6 +26,7 @@ from cases.choices import (
     Status,
     Transmitter,
 )
+from cases.regions import HOME_REGION, country_choices, readable_phone
 
 
 class ListItem(models.Model):
@@ -244,7 +245,7 @@ class Citizen(models.Model):
     street = models.CharField(_("adresse"), max_length=200, blank=True)
     postal_code = models.CharField(_("code postal"), max_length=20, blank=True)
     city = models.CharField(_("ville"), max_length=200, blank=True)
-    country = models.CharField(_("pays"), max_length=2, default="FR")
+    country = models.CharField(_("pays"), max_length=2, choices=country_choices, default=HOME_REGION)
 
     class Meta:
         verbose_name = _("requérant")
@@ -257,6 +258,9 @@ class Citizen(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def get_phone_display(self) -> str:
+        return readable_phone(self.phone)
 
     @property
     def title(self) -> str:

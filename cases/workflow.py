@@ -112,12 +112,15 @@ def require_manager(user, case: Case, action: str) -> Rights:
 
 
 def display(instance: models.Model, name: str) -> str:
-    """The value of a field as a person reads it (labels of choices, Oui/Non, dates in French)."""
+    """The value of a field as a person reads it (labels of choices, Oui/Non, dates in French).
+
+    A model tells how one of its plain fields reads with a `get_<name>_display` method, as Django
+    does for fields with choices (`Citizen.get_phone_display`)."""
     field = instance._meta.get_field(name)
     value = getattr(instance, name)
     if value is None or value == "":
         return EMPTY
-    if field.choices:
+    if field.choices or hasattr(instance, f"get_{name}_display"):
         return str(getattr(instance, f"get_{name}_display")())
     if isinstance(value, bool):
         return "Oui" if value else "Non"

@@ -110,6 +110,28 @@ def test_contact_section_saves_and_the_timeline_shows_old_and_new(client, agent,
     assert agent.get_full_name() in content
 
 
+def test_phone_and_country_read_as_people_write_them(client, agent, case):
+    content = page(client, agent, case)
+    assert "06 12 34 56 78" in content and "+33612345678" not in content
+    assert "<dd>France</dd>" in content
+    client.post(
+        url("edit", case, section="coordonnees"),
+        contact_data(country="BE", phone_pays="BE", phone_numero="0470 12 34 56"),
+    )
+    content = page(client, agent, case)
+    assert "+32 470 12 34 56" in content and "<dd>Belgique</dd>" in content
+    assert "Téléphone : 06 12 34 56 78 → +32 470 12 34 56" in content
+    assert "Pays : France → Belgique" in content
+
+
+def test_unknown_country_is_refused(client, agent, case):
+    client.force_login(agent)
+    response = client.post(url("edit", case, section="coordonnees"), contact_data(country="ZZ"))
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in html.unescape(response.content.decode())
+    assert Citizen.objects.get(pk=case.pk).country == "FR"
+
+
 def test_contact_needs_a_way_to_reach_the_citizen(client, agent, case):
     client.force_login(agent)
     response = client.post(url("edit", case, section="coordonnees"), contact_data(email="", phone_numero=""))

@@ -70,7 +70,7 @@ def test_every_section_is_in_the_synthesis(case):
         case.authority.name,
         "Téléphone",  # channel
         "Coordonnées",
-        "+33612345678",
+        "06 12 34 56 78",
         "Facture d'eau contestée",
         "Compétence",
         "Appel téléphonique du",

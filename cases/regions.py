@@ -1,0 +1,52 @@
+"""Countries and telephone regions named in French, from libphonenumber's data.
+
+One source for the phone field's country list, the citizen's country and how
+both read on the case page, in the timeline and in the PDF synthesis.
+"""
+
+import unicodedata
+from functools import cache
+
+import phonenumbers
+from phonenumbers.geodata.locale import LOCALE_DATA
+
+HOME_REGION = "FR"
+
+
+def region_name(region: str) -> str:
+    """French name of a region ("*en" in the data means: same as the English name)."""
+    names = LOCALE_DATA.get(region, {})
+    name = names.get("fr") or names.get("en", "")
+    return names.get(name[1:], "") if name.startswith("*") else name
+
+
+def sort_key(label: str) -> str:
+    """Alphabetical order the French way: accents and case ignored."""
+    return unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().casefold()
+
+
+@cache
+def country_choices() -> list[tuple[str, str]]:
+    """Every region libphonenumber knows, by its French name (a callable, so migrations don't copy the list)."""
+    choices = [(region, region_name(region) or region) for region in phonenumbers.SUPPORTED_REGIONS]
+    return sorted(choices, key=lambda choice: sort_key(choice[1]))
+
+
+@cache
+def phone_region_choices() -> list[tuple[str, str]]:
+    """The same regions as « France (+33) », for the country half of a phone field."""
+    choices = [
+        (region, f"{name} (+{phonenumbers.country_code_for_region(region)})") for region, name in country_choices()
+    ]
+    return sorted(choices, key=lambda choice: sort_key(choice[1]))
+
+
+def readable_phone(e164: str) -> str:
+    """A stored E.164 number as people write it: national form at home, international form abroad."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    if phonenumbers.region_code_for_number(number) == HOME_REGION:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
