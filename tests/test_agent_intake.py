@@ -135,6 +135,7 @@ def test_an_editor_membership_does_not_count(client, agent, other_authority):
     assert Case.objects.count() == 0
 
 
+@pytest.mark.django_db  # the users come from getfixturevalue: without the mark it would run after transactional tests
 @pytest.mark.parametrize("who", ["editor", "platform_admin"])
 def test_non_agents_get_a_404(client, request, who):
     user = request.getfixturevalue(who)
