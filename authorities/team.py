@@ -65,6 +65,9 @@ def name_main_agent(membership: Membership) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.role == Role.MAIN_AGENT:
         return membership
+    if membership.role != Role.AGENT:
+        # An editor works on the public pages: opening every case to them takes an agent's invitation first.
+        raise TeamError(f"{membership.user} est éditeur : seul un médiateur peut devenir médiateur principal.")
     for previous in Membership.objects.select_for_update().filter(
         authority_id=membership.authority_id, role=Role.MAIN_AGENT
     ):

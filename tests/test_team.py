@@ -79,6 +79,22 @@ def test_name_another_main_agent_after_confirmation(client, authority, main_agen
     assert ModelLogEntry.objects.filter(action="authorities.main_agent", object_id=str(authority.pk)).exists()
 
 
+def test_an_editor_cannot_be_named_main_agent(client, authority, main_agent, editor):
+    membership = editor.memberships.get()
+    client.force_login(main_agent)
+    assert f"/membres/{membership.pk}/principal/" not in client.get(team_url(authority)).content.decode()
+    response = client.post(f"{team_url(authority)}membres/{membership.pk}/principal/", follow=True)
+    assert "seul un médiateur peut devenir médiateur principal" in response.content.decode()
+    assert Membership.objects.get(user=editor).role == Role.EDITOR
+    assert Membership.objects.get(user=main_agent).role == Role.MAIN_AGENT
+
+
+def test_names_in_action_labels_are_for_screen_readers_only(client, authority, main_agent, agent):
+    client.force_login(main_agent)
+    content = client.get(team_url(authority)).content.decode()
+    assert f'Retirer de l\'équipe<span class="w-sr-only"> : {agent}</span>' in content
+
+
 def test_the_database_keeps_one_main_agent(authority, main_agent, agent):
     with pytest.raises(IntegrityError), transaction.atomic():
         Membership.objects.filter(user=agent).update(role=Role.MAIN_AGENT)

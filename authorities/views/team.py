@@ -151,7 +151,11 @@ class NameMainAgentView(MemberActionView):
     def post(self, request, *args, **kwargs):
         if self.membership.role == Role.MAIN_AGENT:
             return redirect(self.team_url())
-        name_main_agent(self.membership)
+        try:
+            name_main_agent(self.membership)
+        except TeamError as error:
+            messages.error(request, str(error))
+            return redirect(self.team_url())
         log(self.authority, "authorities.main_agent", user=request.user, data={"member": str(self.membership.user)})
         messages.success(request, f"{self.membership.user} est désormais le médiateur principal.")
         return redirect(self.team_url())
