@@ -18,9 +18,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cases.choices import Transmitter
-from cases.models import Attachment, Case
+from cases.models import Attachment, Case, CaseEvent
 from cases.uploads import CheckedFile, store_attachments
-from cases.workflow import locked, require_agent, require_manager
+from cases.workflow import locked, record, require_agent, require_manager
 
 MAX_CASE_DOCUMENTS = 100
 MESSAGE_FILE_STAYS = "Un fichier reçu avec un message reste attaché à ce message."
@@ -58,7 +58,9 @@ def add_documents(actor, case: Case, files: list[CheckedFile]) -> list[Attachmen
     case = locked(case)  # uploads to one case wait in turn, so the room is counted right
     require_agent(actor, case)
     check_room(case, len(files))
-    return store_attachments(files, transmitter=Transmitter.AGENT, case=case, uploaded_by=actor)
+    stored = store_attachments(files, transmitter=Transmitter.AGENT, case=case, uploaded_by=actor)
+    record(case, CaseEvent.Kind.DOCUMENTS_ADDED, actor, detail=", ".join(attachment.name for attachment in stored))
+    return stored
 
 
 @transaction.atomic
@@ -67,3 +69,4 @@ def remove_document(actor, case: Case, attachment: Attachment) -> None:
     if attachment.case_id != case.pk:
         raise ValidationError(MESSAGE_FILE_STAYS)
     attachment.delete()
+    record(case, CaseEvent.Kind.DOCUMENT_REMOVED, actor, detail=attachment.name)

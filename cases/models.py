@@ -480,6 +480,11 @@ class CaseEvent(models.Model):
         REOPENED = "reopened", _("Dossier réouvert")
         MESSAGE_SENT = "message_sent", _("Message envoyé")
         MESSAGE_RECEIVED = "message_received", _("Message reçu")
+        NOTE_ADDED = "note_added", _("Note ajoutée")
+        NOTE_UPDATED = "note_updated", _("Note modifiée")
+        NOTE_DELETED = "note_deleted", _("Note supprimée")
+        DOCUMENTS_ADDED = "documents_added", _("Documents ajoutés")
+        DOCUMENT_REMOVED = "document_removed", _("Document retiré")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -496,3 +501,12 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.case_id})"
+
+    @property
+    def detail(self) -> str:
+        """What the event was about, in one line under its label: a subject, a sender, a note, file names."""
+        if self.kind == self.Kind.MESSAGE_SENT:
+            return f"« {self.data.get('subject', '')} » à {', '.join(self.data.get('to', []))}"
+        if self.kind == self.Kind.MESSAGE_RECEIVED:
+            return f"de {self.data.get('from', '')}"
+        return self.data.get("detail", "")

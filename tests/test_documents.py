@@ -10,7 +10,7 @@ from django.urls import reverse
 from authorities.models import Role
 from cases.choices import Transmitter
 from cases.documents import MAX_CASE_DOCUMENTS
-from cases.models import Attachment, AttachmentContent
+from cases.models import Attachment, AttachmentContent, CaseEvent
 from tests.conftest import member_of
 from tests.factories import CaseFactory
 from tests.workspace_factories import (
@@ -157,3 +157,27 @@ def test_a_file_received_with_a_message_stays(client, main_agent, case):
     response = client.post(url("document_delete", case, attachment_pk=attached.pk), follow=True)
     assert "reste attaché à ce message" in text(response)
     assert Attachment.objects.filter(pk=attached.pk).exists()
+
+
+def test_the_timeline_tells_who_added_and_removed_which_files(client, main_agent, case):
+    client.force_login(main_agent)
+    upload(client, case, SimpleUploadedFile("devis.pdf", PDF_BYTES), SimpleUploadedFile("plan.png", PNG_BYTES))
+    devis = Attachment.objects.get(case=case, name="devis.pdf")
+    client.post(url("document_delete", case, attachment_pk=devis.pk))
+    added, removed = case.events.order_by("pk")
+    assert (added.kind, added.actor, added.detail) == (
+        CaseEvent.Kind.DOCUMENTS_ADDED,
+        main_agent,
+        "devis.pdf, plan.png",
+    )
+    assert (removed.kind, removed.actor, removed.detail) == (CaseEvent.Kind.DOCUMENT_REMOVED, main_agent, "devis.pdf")
+    timeline = text(client.get(url("detail", case))).split("Historique")[1]
+    assert "Documents ajoutés" in timeline and "devis.pdf, plan.png" in timeline
+    assert "Document retiré" in timeline
+
+
+def test_a_refused_upload_or_removal_leaves_no_event(client, agent, main_agent, case):
+    client.force_login(agent)
+    upload(client, case, SimpleUploadedFile("setup.exe", b"MZ\x90\x00" + b"\x00" * 100))
+    client.post(url("document_delete", case, attachment_pk=AttachmentFactory(case=case).pk))
+    assert not case.events.exists()
