@@ -60,10 +60,23 @@ def add_dashboard_panels(request, panels: list) -> None:
 
 @hooks.register("register_admin_urls")
 def register_workspace_urls() -> list:
-    """Agent intake, before the case page's own URLs (its « dossiers/<int:number>/ » never matches « nouveau »)."""
+    """Agent intake and the editors' link form, before the case page's own URLs
+    (its « dossiers/<int:number>/ » never matches « nouveau » or « lien »)."""
     from cases.admin_intake import case_intake
+    from cases.views.rich_text import LinkChooserView
 
-    return [path("dossiers/nouveau/", case_intake, name="case_intake")]
+    return [
+        path("dossiers/nouveau/", case_intake, name="case_intake"),
+        path("dossiers/lien/", LinkChooserView.as_view(), name="case_link_chooser"),
+    ]
+
+
+@hooks.register("register_rich_text_features")
+def register_rich_text_features(features) -> None:
+    """The link feature of the case pages' editors (note content, message body)."""
+    from cases.views.rich_text import register_link_feature
+
+    register_link_feature(features)
 
 
 @hooks.register("register_admin_urls")

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from authorities.models import Role
 from cases.models import Attachment, Case, MessageCase, Note
 from tests.conftest import member_of
+from tests.draftail import typed
 from tests.factories import CaseFactory
 from tests.workspace_factories import AttachmentFactory, MessageFactory, NoteFactory, fast_passwords  # noqa: F401
 
@@ -49,7 +50,7 @@ VALID_INPUT = {
     "processed": "1",
     "to": "x@exemple.fr",
     "subject": "s",
-    "body": "b",
+    "body": typed("b"),
 }
 # GET by an agent who is neither assignee nor main agent: sent back to the case with a message.
 REFUSED_TO_AGENT = {"assign", "delete", "document_delete"}

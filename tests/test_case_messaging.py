@@ -16,7 +16,9 @@ from authorities.models import Role
 from cases.mail import outbound
 from cases.mail.outbound import deliver
 from cases.models import Case, CaseEvent, Message, MessageCase
+from cases.views.rich_text import UNREADABLE
 from tests.conftest import member_of
+from tests.draftail import block, contentstate, editor_text, link, typed
 from tests.factories import CaseFactory
 from tests.test_case_page import count_queries
 from tests.workspace_factories import (
@@ -51,12 +53,6 @@ def input_value(content: str, name: str) -> str:
     return value.group(1) if value else ""
 
 
-def textarea_value(content: str, name: str) -> str:
-    match = re.search(rf'<textarea[^>]*name="{name}"[^>]*>\n?(.*?)</textarea>', content, re.S)
-    assert match, f"no textarea {name}"
-    return match.group(1)
-
-
 def send(client, case, data: dict, capture, query: str = ""):
     with capture(execute=True):
         return client.post(url("message_compose", case) + query, data)
@@ -82,6 +78,8 @@ def test_compose_page_offers_the_citizen_and_earlier_recipients(client, agent, c
     assert 'data-recipient="eau@mairie.fr"' in content
     assert 'data-draft-key="case_new_message_' in content
     assert "js/message-compose.js" in content
+    assert "wagtailadmin/js/draftail.js" in content and "wagtailadmin/css/panels/draftail.css" in content
+    assert 'name="body"' in content and "data-draftail-input" in content
 
 
 def test_an_agent_writes_to_the_citizen(client, agent, case, django_capture_on_commit_callbacks):
@@ -90,7 +88,11 @@ def test_an_agent_writes_to_the_citizen(client, agent, case, django_capture_on_c
     response = send(
         client,
         case,
-        {"to": "camille.durand@exemple.fr", "subject": "Votre facture", "body": "Bonjour,\n\nPouvez-vous <préciser> ?"},
+        {
+            "to": "camille.durand@exemple.fr",
+            "subject": "Votre facture",
+            "body": typed("Bonjour,", "Pouvez-vous <préciser> ?"),
+        },
         django_capture_on_commit_callbacks,
     )
     assert response.status_code == 302
@@ -125,7 +127,11 @@ def test_third_parties_get_one_email_with_the_attachments(client, main_agent, ca
     data = {
         "to": "Service.Eau@mairie.fr; juriste@mairie.fr\ncamille.durand@exemple.fr, juriste@mairie.fr",
         "subject": "  Demande   d'éclaircissement ",
-        "body": "<p>Bonjour <strong>à tous</strong></p><script>alert(1)</script>",
+        "body": contentstate(
+            block("Bonjour à tous", styles=[("BOLD", 8, 6)]),
+            block("Lien piégé", links=[(0, 0, 10)]),
+            entities={"0": link("javascript:alert(1)", onclick="alert(1)")},
+        ),
         "files": files,
     }
     response = send(client, case, data, django_capture_on_commit_callbacks)
@@ -143,7 +149,9 @@ def test_third_parties_get_one_email_with_the_attachments(client, main_agent, ca
         ]
     third_message = case.messages.get(template="case_message_to_third_party")
     assert third_message.content_subject == "Demande d'éclaircissement"
-    assert third_message.content_html == "<p>Bonjour <strong>à tous</strong></p>"
+    assert third_message.content_html == (
+        '<p>Bonjour <b>à tous</b></p><p><a rel="noopener noreferrer nofollow">Lien piégé</a></p>'
+    )
     content = panel(client, case)
     assert "Envoyé à service.eau@mairie.fr, juriste@mairie.fr" in content
     assert content.count("facture.pdf") == 2
@@ -160,7 +168,9 @@ def test_third_parties_get_one_email_with_the_attachments(client, main_agent, ca
         ({"to": ", ".join(f"a{n}@mairie.fr" for n in range(21))}, [], "20 destinataires au maximum."),
         ({"subject": ""}, [], "Le sujet est obligatoire."),
         ({"subject": "x" * 256}, [], "Le sujet fait au plus 255 caractères."),
-        ({"body": "<script>alert(1)</script><p> </p>"}, [], "Le message est vide."),
+        ({"body": typed(" ", "")}, [], "Le message est vide."),
+        ({"body": "null"}, [], "Le message est vide."),
+        ({"body": "<p>Du HTML écrit à la main</p>"}, [], UNREADABLE),
         ({}, [("virus.exe", b"MZ\x90\x00" + b"\x00" * 60)], "« virus.exe » n'est pas un type de fichier accepté."),
         ({}, [(f"f{n}.pdf", PDF_BYTES) for n in range(11)], "10 fichiers au maximum."),
     ],
@@ -169,16 +179,17 @@ def test_errors_are_shown_in_french_and_nothing_typed_is_lost(
     client, agent, case, data, files, error, django_capture_on_commit_callbacks
 ):
     client.force_login(agent)
-    typed = {"to": "tiers@mairie.fr", "subject": "Mon sujet", "body": "Mon texte\nsur deux lignes"} | data
+    written = {"to": "tiers@mairie.fr", "subject": "Mon sujet", "body": typed("Mon texte", "sur deux lignes")} | data
     uploads = [SimpleUploadedFile(name, content) for name, content in files]
-    response = send(client, case, typed | ({"files": uploads} if uploads else {}), django_capture_on_commit_callbacks)
+    response = send(client, case, written | ({"files": uploads} if uploads else {}), django_capture_on_commit_callbacks)
     assert response.status_code == 200
     content = text_of(response)
     assert error in content
     assert "Rien n'a été envoyé : corrigez les erreurs signalées." in content
-    assert input_value(content, "to") == typed["to"]
-    assert input_value(content, "subject") == typed["subject"]
-    assert textarea_value(content, "body") == typed["body"]
+    assert input_value(content, "to") == written["to"]
+    assert input_value(content, "subject") == written["subject"]
+    if "body" not in data:
+        assert editor_text(response.content.decode(), "body") == "Mon texte\nsur deux lignes"
     assert "data-bound" in content, "a draft must not overwrite what the server kept"
     assert not Message.objects.exists()
     assert mail.outbox == []
@@ -244,7 +255,7 @@ def test_a_failed_message_is_shown_in_red_and_can_be_sent_again(
         "BREVO_API_KEY": "b",
     }
     client.force_login(agent)
-    data = {"to": "tiers@mairie.fr", "subject": "Relance", "body": "Merci de répondre."}
+    data = {"to": "tiers@mairie.fr", "subject": "Relance", "body": typed("Merci de répondre.")}
     assert send(client, case, data, django_capture_on_commit_callbacks).status_code == 302
     message = case.messages.get()
     assert message.status == Message.State.QUEUED
@@ -259,11 +270,12 @@ def test_a_failed_message_is_shown_in_red_and_can_be_sent_again(
     assert "Échec de l'envoi" in content
     assert "case-message-card--failed" in content
     assert f"?reply_to={message.pk}" in content and "Renvoyer" in content
-    compose = text_of(client.get(url("message_compose", case) + f"?reply_to={message.pk}"))
+    response = client.get(url("message_compose", case) + f"?reply_to={message.pk}")
+    compose = text_of(response)
     assert "Renvoyer le message" in compose
     assert input_value(compose, "to") == "tiers@mairie.fr"
     assert input_value(compose, "subject") == "Relance"
-    assert "Merci de répondre." in textarea_value(compose, "body")
+    assert editor_text(response.content.decode(), "body") == "Merci de répondre.", "the failed message, in Draftail"
 
 
 def test_statuses_rejected_files_and_inline_images(client, agent, case):

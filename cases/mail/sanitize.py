@@ -1,9 +1,13 @@
-"""HTML of messages, cleaned with nh3 against an explicit allow-list.
+"""HTML cleaning of the whole case workspace, with nh3 against explicit allow-lists.
 
-Kept: text structure (paragraphs, lists, tables, emphasis, links) and inline
-images that point to an attachment of the message (`cid:`). Dropped: scripts,
-styles, classes, forms, frames, and remote images (a remote image tells its
-sender when and where an agent read the message).
+Messages (`sanitize_html`) keep text structure (paragraphs, lists, tables,
+emphasis, links) and inline images that point to an attachment of the message
+(`cid:`). Dropped: scripts, styles, classes, forms, frames, and remote images (a
+remote image tells its sender when and where an agent read the message).
+
+Notes (`sanitize_note_html`) keep only what their editor writes: paragraphs,
+line breaks, bold, italic, lists and links. Both drop every attribute not listed,
+so Draftail's `data-block-key` never reaches the database.
 """
 
 import html as html_lib
@@ -23,6 +27,8 @@ ATTRIBUTES = {
     "th": {"colspan", "rowspan"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel", "cid"}
+# Draftail writes b and i; notes written before it hold strong and em.
+NOTE_TAGS = {"p", "br", "b", "strong", "i", "em", "ul", "ol", "li", "a"}
 CID_SRC = re.compile(r"""(<img\b[^>]*?\bsrc=")cid:([^"]+)(")""", re.IGNORECASE)
 
 
@@ -34,19 +40,28 @@ def keep_only_inline_images(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-CLEANER = nh3.Cleaner(
-    tags=TAGS,
-    clean_content_tags={"script", "style", "title", "head"},
-    attributes=ATTRIBUTES,
-    attribute_filter=keep_only_inline_images,
-    url_schemes=URL_SCHEMES,
-    link_rel="noopener noreferrer nofollow",
-    strip_comments=True,
-)
+def cleaner(tags: set[str], attributes: dict[str, set[str]], url_schemes: set[str], **options) -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=tags,
+        clean_content_tags={"script", "style", "title", "head"},
+        attributes=attributes,
+        url_schemes=url_schemes,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+        **options,
+    )
+
+
+CLEANER = cleaner(TAGS, ATTRIBUTES, URL_SCHEMES, attribute_filter=keep_only_inline_images)
+NOTE_CLEANER = cleaner(NOTE_TAGS, {"a": {"href"}}, URL_SCHEMES - {"cid"})
 
 
 def sanitize_html(html: str) -> str:
     return CLEANER.clean(html).strip()
+
+
+def sanitize_note_html(html: str) -> str:
+    return NOTE_CLEANER.clean(html).strip()
 
 
 def text_to_html(text: str) -> str:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from cases.choices import NoteKind, Outcome, Status
 from cases.forms import ACCEPTED_EXTENSIONS, DocumentsField, MultipleFileInput, PhoneNumberField
 from cases.models import Case, Citizen, CompetentThirdParty, Domain
+from cases.views.rich_text import RichTextField
 from cases.workflow import CONTACT_FIELDS
 
 
@@ -132,11 +133,7 @@ class AssignForm(forms.Form):
 class NoteForm(forms.Form):
     date = forms.DateField(label="Date de la note", widget=date_input())
     kind = forms.ChoiceField(label="Type", choices=NoteKind.choices, initial=NoteKind.NOTE)
-    content = forms.CharField(
-        label="Contenu",
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="Texte libre ; mise en forme simple acceptée (gras, italique, listes, liens).",
-    )
+    content = RichTextField(label="Contenu", help_text="Mise en forme simple : gras, italique, listes, liens.")
 
 
 class UploadForm(forms.Form):

@@ -29,16 +29,14 @@ from django.template.response import TemplateResponse
 
 from cases.forms import ACCEPTED_EXTENSIONS, DocumentsField, MultipleFileInput
 from cases.mail.messenger import MAX_SUBJECT, mark_processed, recipient_suggestions, send_case_message
-from cases.mail.sanitize import TAGS, text_to_html
+from cases.mail.sanitize import text_to_html
 from cases.models import Case, Message
 from cases.uploads import RejectedFile
 from cases.views.case import case_context, load_case
 from cases.views.common import add_service_errors, case_url, perform, refuse
+from cases.views.rich_text import RichTextField
 
 MAX_RECIPIENTS = 20
-# What makes the body HTML rather than plain text: one of the tags the sanitiser keeps (so a plain
-# "<précision>" stays text instead of vanishing as an unknown tag).
-MARKUP = re.compile(rf"</?({'|'.join(sorted(TAGS, key=len, reverse=True))})(?=[\s/>])", re.IGNORECASE)
 REPLY_PREFIX = re.compile(r"^\s*((re|tr|fw|fwd|réf)\s*:\s*)+", re.IGNORECASE)
 SEPARATORS = re.compile(r"[,;\s]+")
 MESSAGE_IDS = re.compile(r"<[^<>\s]+>")
@@ -88,11 +86,10 @@ class MessageForm(forms.Form):
             "max_length": f"Le sujet fait au plus {MAX_SUBJECT} caractères.",
         },
     )
-    body = forms.CharField(
+    body = RichTextField(
         label="Message",
-        widget=forms.Textarea(attrs={"rows": 12}),
-        help_text="Texte libre (paragraphes et retours à la ligne conservés) ; mise en forme simple acceptée "
-        "(gras, italique, listes, liens, tableaux). Le requérant peut répondre directement à l'email reçu.",
+        help_text="Mise en forme simple : gras, italique, listes, liens. "
+        "Le requérant peut répondre directement à l'email reçu.",
         error_messages={"required": "Le message est vide."},
     )
     files = DocumentsField(
@@ -105,10 +102,6 @@ class MessageForm(forms.Form):
 
     def clean_subject(self) -> str:
         return " ".join(self.cleaned_data["subject"].split())
-
-    def html(self) -> str:
-        body = self.cleaned_data["body"].strip().replace("\r\n", "\n")
-        return body if MARKUP.search(body) else text_to_html(body)
 
 
 def message_of_case(case: Case, message_pk) -> Message:
@@ -145,7 +138,7 @@ def reply_initial(case: Case, message: Message) -> dict:
         return {"to": parseaddr(message.from_email)[1].lower(), "subject": subject}
     initial = {"to": ", ".join([*message.to, *message.cc]), "subject": subject}
     if message.status in (Message.State.FAILED, Message.State.UNDELIVERED):
-        initial["body"] = message.content_html or message.text
+        initial["body"] = message.content_html or text_to_html(message.text)
     return initial
 
 
@@ -173,7 +166,7 @@ def message_compose(request: HttpRequest, number: int) -> HttpResponse:
             data = form.cleaned_data
             files = [(checked.name, checked.data) for checked in data["files"]]
             try:
-                send_case_message(case, request.user, data["to"], [], data["subject"], form.html(), files)
+                send_case_message(case, request.user, data["to"], [], data["subject"], data["body"], files)
             except PermissionDenied as error:
                 return refuse(request, case, error)
             except RejectedFile as rejected:

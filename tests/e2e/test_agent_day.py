@@ -8,7 +8,7 @@ import pytest
 
 from cases.choices import Outcome, Status
 from cases.models import Attachment, Case, CaseEvent, Citizen, Note
-from tests.e2e.browser import sign_in_to_dashboard
+from tests.e2e.browser import draftail, sign_in_to_dashboard, wait_for_draftail_save
 from tests.factories import CaseFactory
 from tests.workspace_factories import PDF_BYTES
 
@@ -43,12 +43,29 @@ def test_an_agents_day(page, axe, authority, agent, tmp_path):
     page.get_by_role("link", name="Ajouter une note").click()
     page.wait_for_url(f"**/admin/dossiers/{case.number}/notes/ajouter/")
     page.select_option("#id_kind", "phone_call")
-    page.fill("#id_content", "Appel de Mme Delaunay : elle envoie sa facture.")
+    editor = draftail(page, "id_content")
+    axe.assert_no_violations(page)
+    editor.get_by_role("textbox", name="Contenu").click()
+    page.keyboard.type("Appel de Mme Delaunay : elle envoie sa facture.")
+    page.keyboard.press("ArrowLeft")
+    for _ in "facture":
+        page.keyboard.press("Shift+ArrowLeft")
+    editor.get_by_role("toolbar").get_by_role("button", name=re.compile("^Gras")).click()  # Draftail's toolbar
+    wait_for_draftail_save(page, "id_content", "BOLD")
     page.get_by_role("button", name="Enregistrer la note").click()
     page.wait_for_selector("text=Note ajoutée.")
     note = Note.objects.get(case=case)
     assert note.author == agent
-    assert note.content == "<p>Appel de Mme Delaunay : elle envoie sa facture.</p>"
+    assert note.content == "<p>Appel de Mme Delaunay : elle envoie sa <b>facture</b>.</p>"
+    notes = page.locator("#notes-section")
+    assert notes.locator(".case-note-content b", has_text="facture").is_visible()
+
+    notes.get_by_role("link", name=re.compile("^Modifier")).click()
+    page.wait_for_url(f"**/admin/dossiers/{case.number}/notes/{note.pk}/modifier/")
+    loaded = draftail(page, "id_content").locator(".DraftEditor-root")
+    assert loaded.inner_text().strip() == "Appel de Mme Delaunay : elle envoie sa facture."
+    assert loaded.locator("[style*='font-weight']", has_text="facture").count() == 1, "the bold, loaded in Draftail"
+    page.get_by_role("link", name="Annuler").click()
 
     invoice = tmp_path / "facture.pdf"
     invoice.write_bytes(PDF_BYTES)

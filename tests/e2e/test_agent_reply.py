@@ -11,7 +11,7 @@ from django.core import mail
 from django.utils import timezone
 
 from cases.models import Message, MessageCase
-from tests.e2e.browser import sign_in_to_dashboard
+from tests.e2e.browser import draftail, sign_in_to_dashboard, wait_for_draftail_save
 from tests.factories import CaseFactory
 from tests.mailbox import pipe
 
@@ -54,10 +54,24 @@ def test_agent_replies_and_the_citizens_answer_comes_back_to_process(page, axe, 
     page.get_by_role("button", name=re.compile(f"^{re.escape(CITIZEN)}")).click()  # a suggested address
     assert page.input_value("#id_to") == CITIZEN
     page.fill("#id_subject", "Date de votre facture")
-    page.fill("#id_body", "Bonjour Madame Martin,\n\nPourriez-vous préciser la date de la facture ?")
+    body = draftail(page, "id_body").get_by_role("textbox", name="Message")
+    body.click()
+    page.keyboard.type("Bonjour Madame Martin,")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Pourriez-vous préciser la date de la facture ? Voir le barème.")
+    page.keyboard.press("ArrowLeft")
+    for _ in "barème":
+        page.keyboard.press("Shift+ArrowLeft")
+    draftail(page, "id_body").get_by_role("toolbar").get_by_role("button", name=re.compile("^Lien")).click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("heading", name="Ajouter un lien").wait_for()  # our link form, not Wagtail's page chooser
+    assert dialog.get_by_text("Lien interne").count() == 0
+    dialog.get_by_label("Adresse du lien").fill("https://www.service-public.fr/bareme")
+    dialog.get_by_role("button", name="Insérer le lien").click()
+    wait_for_draftail_save(page, "id_body", "https://www.service-public.fr/bareme")
     page.reload()  # the draft is kept in the tab (sessionStorage), as in the original
     assert page.input_value("#id_subject") == "Date de votre facture"
-    assert "Pourriez-vous" in page.input_value("#id_body")
+    assert "Pourriez-vous" in draftail(page, "id_body").get_by_role("textbox", name="Message").inner_text()
     page.get_by_role("button", name="Envoyer").click()
     page.wait_for_url(re.compile(rf"/admin/dossiers/{case.number}/#messages-section$"))
     assert page.get_by_text("Message envoyé.").is_visible()
@@ -69,6 +83,10 @@ def test_agent_replies_and_the_citizens_answer_comes_back_to_process(page, axe, 
     assert email.reply_to == [case.reply_address]
     assert email.extra_headers["Message-ID"] == sent.message_id
     assert "Pourriez-vous préciser la date de la facture ?" in email.body
+    assert sent.content_html == (
+        "<p>Bonjour Madame Martin,</p><p>Pourriez-vous préciser la date de la facture ? Voir le "
+        '<a href="https://www.service-public.fr/bareme" rel="noopener noreferrer nofollow">barème</a>.</p>'
+    )
     every = page.locator("#messages-all")
     card = every.locator(f"[data-message='{sent.pk}']")
     assert f"Envoyé à {CITIZEN}" in card.inner_text()
