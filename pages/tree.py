@@ -30,14 +30,14 @@ def ensure_site() -> HomePage:
             if child.specific_class is Page:  # Wagtail's placeholder "Welcome" page
                 child.delete()
         root.refresh_from_db()
-        home = root.add_child(instance=HomePage(**defaults.HOME_PAGE))
+        home = create_page(root, HomePage(**defaults.HOME_PAGE))
     Site.objects.update_or_create(
         is_default_site=True,
         defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "Médiature"},
     )
     for page in defaults.PLATFORM_PAGES:
         if not ContentPage.objects.child_of(home).filter(slug=page["slug"]).exists():
-            home.add_child(instance=ContentPage(**page))
+            create_page(home, ContentPage(**page))
     DsfrConfig.objects.update_or_create(language=defaults.DSFR_CONFIG["language"], defaults=defaults.DSFR_CONFIG)
     return home
 
@@ -45,8 +45,16 @@ def ensure_site() -> HomePage:
 @transaction.atomic
 def build_authority_section(authority) -> AuthorityPage:
     home = ensure_site()
-    section = home.add_child(instance=AuthorityPage(authority=authority, **defaults.authority_page(authority)))
-    section.add_child(instance=RequestFormPage(slug=REQUEST_FORM_SLUG, **defaults.request_form_page(authority)))
+    section = create_page(home, AuthorityPage(authority=authority, **defaults.authority_page(authority)))
+    create_page(section, RequestFormPage(slug=REQUEST_FORM_SLUG, **defaults.request_form_page(authority)))
     for page in defaults.authority_content_pages(authority):
-        section.add_child(instance=ContentPage(**page))
+        create_page(section, ContentPage(**page))
     return section
+
+
+def create_page(parent: Page, page: Page) -> Page:
+    """Add a live page as the admin would, with a first published revision (Wagtail logs the creation),
+    so editors see when it was last updated and can compare their changes with the default text."""
+    parent.add_child(instance=page)
+    page.save_revision(log_action=False).publish(log_action=False)
+    return page

@@ -1,4 +1,4 @@
-from wagtail.models import Site
+from wagtail.models import PageLogEntry, Site
 
 from pages.models import AuthorityPage, ContentPage, HomePage, RequestFormPage
 
@@ -27,3 +27,12 @@ def test_creating_an_authority_builds_its_section(authority):
 def test_each_authority_gets_its_own_section(authority, other_authority):
     assert AuthorityPage.objects.count() == 2
     assert RequestFormPage.objects.count() == 2
+
+
+def test_built_pages_have_a_first_revision_and_a_creation_entry(authority):
+    section = AuthorityPage.objects.get(authority=authority)
+    for page in [section, *section.get_children()]:
+        assert page.live_revision_id and page.live_revision_id == page.latest_revision_id, page.slug
+        assert page.last_published_at is not None
+        assert PageLogEntry.objects.filter(page=page, action="wagtail.create").count() == 1
+        assert page.live_revision.as_object().title == page.title
