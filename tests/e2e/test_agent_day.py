@@ -90,7 +90,12 @@ def test_an_agents_day(page, axe, authority, agent, tmp_path):
     assert closed.closed_at is not None
     assert "Réouvrir le dossier" in page.content()
     kinds = list(case.events.order_by("pk").values_list("kind", flat=True))
-    assert kinds == [CaseEvent.Kind.ASSIGNED, CaseEvent.Kind.STATUS_CHANGED, CaseEvent.Kind.CLOSED]
+    assert kinds == [
+        CaseEvent.Kind.ASSIGNED,
+        CaseEvent.Kind.STATUS_CHANGED,
+        CaseEvent.Kind.DOCUMENTS_ADDED,
+        CaseEvent.Kind.CLOSED,
+    ]
     axe.assert_no_violations(page)
     # Wagtail's default avatars come from gravatar.com, which the admin's CSP blocks (settings, not this page).
     assert [error for error in page.console_errors if "gravatar.com" not in error] == []
