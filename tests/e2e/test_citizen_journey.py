@@ -61,6 +61,27 @@ def test_citizen_submits_a_request_and_the_agent_sees_it(page, axe, authority, a
     assert page.get_by_text("Camille Martin").count() == 0
 
 
+# Notes, after the page's own handler, whether each submission would leave for the server, then holds it
+# here (a slow upload, seen from the page).
+WATCH_SUBMISSIONS = """() => {
+    window.submissions = [];
+    window.addEventListener("submit", (event) => {
+        window.submissions.push(event.defaultPrevented ? "held back" : "sent");
+        event.preventDefault();
+    });
+}"""
+
+
+def test_the_request_is_sent_once_and_the_button_says_it_is_on_its_way(page, authority):
+    page.goto("/demo/faire-une-demande/")
+    page.evaluate(WATCH_SUBMISSIONS)
+    button = page.locator("#request-form button[type=submit]")
+    button.click()
+    assert button.inner_text() == "Envoi en cours…" and button.is_disabled()
+    page.evaluate("document.getElementById('request-form').requestSubmit()")  # another try, however it comes
+    assert page.evaluate("window.submissions") == ["sent", "held back"]
+
+
 @pytest.mark.parametrize(
     "path",
     [
