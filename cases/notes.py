@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cases.mail.sanitize import html_to_text, sanitize_note_html
-from cases.models import Case, Note
-from cases.workflow import require_agent
+from cases.models import Case, CaseEvent, Note
+from cases.workflow import record, require_agent
 
 EMPTY_NOTE = "La note est vide : écrivez son contenu."
 
@@ -22,6 +22,11 @@ EMPTY_NOTE = "La note est vide : écrivez son contenu."
 def as_text(content: str) -> str:
     """The note as plain text, one line per paragraph, line break or list item (for the PDF)."""
     return re.sub(r"\n+", "\n", html_to_text(content))
+
+
+def title(note: Note) -> str:
+    """How the timeline names a note: « Appel téléphonique du 12/11/2026 »."""
+    return f"{note.get_kind_display()} du {note.date:%d/%m/%Y}"
 
 
 def cleaned(content: str) -> str:
@@ -37,6 +42,7 @@ def add_note(actor, case: Case, *, date: datetime.date, kind: str, content: str)
     note = Note(case=case, date=date, kind=kind, content=cleaned(content), author=actor)
     note.full_clean()
     note.save()
+    record(case, CaseEvent.Kind.NOTE_ADDED, actor, detail=title(note))
     return note
 
 
@@ -46,6 +52,7 @@ def update_note(actor, note: Note, *, date: datetime.date, kind: str, content: s
     note.date, note.kind, note.content = date, kind, cleaned(content)
     note.full_clean()
     note.save()
+    record(note.case, CaseEvent.Kind.NOTE_UPDATED, actor, detail=title(note))
     return note
 
 
@@ -53,3 +60,4 @@ def update_note(actor, note: Note, *, date: datetime.date, kind: str, content: s
 def delete_note(actor, note: Note) -> None:
     require_agent(actor, note.case)
     note.delete()
+    record(note.case, CaseEvent.Kind.NOTE_DELETED, actor, detail=title(note))

@@ -2,6 +2,7 @@
 timeline, and a number of queries that does not grow with the rows shown."""
 
 import html
+import re
 
 import pytest
 from django.db import connection
@@ -70,6 +71,16 @@ def test_header_shows_citizen_number_status_due_date_and_assignee(client, agent,
     for heading in ("Dates et origine", "Coordonnées", "Demande", "Compétence", "Notes", "Documents", "Messages"):
         assert heading in content
     assert "Clôture du dossier" in content and "Historique" in content
+
+
+def test_section_buttons_show_their_label(client, agent, case):
+    """Wagtail draws a `button--icon` in a panel's controls as a bare 24-pixel circle: labelled buttons there
+    must not be icon buttons, or agents see an empty circle instead of « Ajouter une note »."""
+    content = page(client, agent, case)
+    controls = re.findall(r'<div class="w-panel__controls" data-panel-controls>(.*?)</div>', content, re.DOTALL)
+    assert any("Ajouter une note" in control for control in controls)
+    assert any("Nouveau message" in control for control in controls)
+    assert not any("button--icon" in control for control in controls)
 
 
 def test_closed_status_is_read_only_and_not_offered_while_open(client, agent, case):

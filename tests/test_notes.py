@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cases.choices import NoteKind
 from cases.mail.sanitize import sanitize_note_html
-from cases.models import Note
+from cases.models import CaseEvent, Note
 from cases.notes import add_note, as_text
 from cases.views.rich_text import UNREADABLE
 from tests.draftail import block, contentstate, editor_text, link, typed
@@ -167,3 +167,27 @@ def test_a_note_of_another_case_is_404_even_in_the_same_authority(client, agent,
         assert client.get(url(name, case, note_pk=other.pk)).status_code == 404
         assert client.post(url(name, case, note_pk=other.pk), {"content": "x"}).status_code == 404
     assert Note.objects.filter(pk=other.pk).exists()
+
+
+def test_the_timeline_tells_who_added_changed_and_deleted_which_note(client, agent, main_agent, case):
+    client.force_login(agent)
+    note_data = {"date": "2026-03-02", "kind": NoteKind.PHONE_CALL, "content": typed("Appel.")}
+    client.post(url("note_add", case), note_data)
+    note = Note.objects.get(case=case)
+    client.force_login(main_agent)
+    client.post(url("note_edit", case, note_pk=note.pk), note_data | {"kind": NoteKind.MEETING})
+    client.post(url("note_delete", case, note_pk=note.pk))
+    events = [(event.kind, event.actor, event.detail) for event in case.events.order_by("pk")]
+    assert events == [
+        (CaseEvent.Kind.NOTE_ADDED, agent, "Appel téléphonique du 02/03/2026"),
+        (CaseEvent.Kind.NOTE_UPDATED, main_agent, "Rendez-vous du 02/03/2026"),
+        (CaseEvent.Kind.NOTE_DELETED, main_agent, "Rendez-vous du 02/03/2026"),
+    ]
+    timeline = html.unescape(client.get(url("detail", case)).content.decode()).split("Historique")[1]
+    assert "Note ajoutée" in timeline and "Note supprimée" in timeline
+
+
+def test_a_refused_note_leaves_no_event(client, agent, case):
+    client.force_login(agent)
+    client.post(url("note_add", case), {"date": "2026-03-02", "kind": NoteKind.NOTE, "content": typed("")})
+    assert not case.events.exists()

@@ -93,6 +93,7 @@ def test_an_agents_day(page, axe, authority, agent, tmp_path):
     assert kinds == [
         CaseEvent.Kind.ASSIGNED,
         CaseEvent.Kind.STATUS_CHANGED,
+        CaseEvent.Kind.NOTE_ADDED,
         CaseEvent.Kind.DOCUMENTS_ADDED,
         CaseEvent.Kind.CLOSED,
     ]
