@@ -20,6 +20,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
+from django.http import Http404
 from django.urls import reverse_lazy
 from draftjs_exporter.dom import DOM
 from wagtail.admin.rich_text import DraftailRichTextArea
@@ -27,6 +28,8 @@ from wagtail.admin.rich_text.converters.html_to_contentstate import ExternalLink
 from wagtail.admin.rich_text.editors.draftail.features import EntityFeature
 from wagtail.admin.views.chooser import BaseLinkFormView
 from wagtail.whitelist import check_url
+
+from cases.access import agent_authority_ids
 
 LINK_FEATURE = "case-link"
 FEATURES = ["bold", "italic", "ol", "ul", LINK_FEATURE]
@@ -132,3 +135,8 @@ class LinkChooserView(BaseLinkFormView):
     template_name = "cases/admin/link_chooser.html"
     step_name = "external_link"  # page-chooser-modal.js posts the form and hands the link to Draftail
     link_url_field_name = "url"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not agent_authority_ids(request.user).exists():
+            raise Http404("Page introuvable.")  # only agents write notes and messages
+        return super().dispatch(request, *args, **kwargs)
