@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.views.defaults import server_error
 from dsfr.models import DsfrConfig
 
 from pages.models import AuthorityPage
@@ -125,3 +126,20 @@ def test_public_pages_stay_french_for_a_browser_asking_for_english(client, autho
     assert 'lang="fr"' in content
     assert "Accueil" in content
     assert "Home page" not in content
+
+
+@pytest.mark.parametrize("url", ["/nexiste-pas/", "/demo/nexiste-pas/"])
+def test_an_unknown_address_gets_the_french_dsfr_not_found_page(client, authority, url):
+    response = client.get(url, headers={"accept-language": "en"})
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "<title>Page non trouvée — Médiature</title>" in html
+    assert 'class="fr-header"' in html and "Erreur 404" in html
+
+
+def test_a_failing_page_gets_a_french_error_page_that_tells_nothing_of_the_error(rf):
+    response = server_error(rf.get("/demo/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "<title>Erreur inattendue — Médiature</title>" in html and "dsfr.min.css" in html
+    assert "Traceback" not in html

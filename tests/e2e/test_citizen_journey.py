@@ -99,6 +99,12 @@ def test_content_pages_pass_axe(page, axe, authority, path):
     axe.assert_no_violations(page)
 
 
+def test_the_not_found_page_passes_axe(page, axe, authority):
+    response = page.goto("/demo/nexiste-pas/")
+    assert response.status == 404
+    axe.assert_no_violations(page)
+
+
 def test_other_authority_cases_stay_hidden_by_number(page, authority, other_authority, agent):
     hidden = CaseFactory(authority=other_authority)
     sign_in_to_dashboard(page, agent)
