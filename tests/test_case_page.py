@@ -83,6 +83,14 @@ def test_section_buttons_show_their_label(client, agent, case):
     assert not any("button--icon" in control for control in controls)
 
 
+@pytest.mark.parametrize(("name", "label"), [("detail", "Envoi des fichiers…"), ("message_compose", "Envoi en cours…")])
+def test_buttons_that_send_files_show_progress_and_work_once(client, agent, case, name, label):
+    """Wagtail's « long-running » button: a spinner, this label, and disabled once clicked."""
+    assert f'data-controller="w-progress" data-action="w-progress#activate" data-w-progress-active-value="{label}"' in (
+        page(client, agent, case, name)
+    )
+
+
 def test_closed_status_is_read_only_and_not_offered_while_open(client, agent, case):
     assert 'value="closed"' not in page(client, agent, case)
     workflow.close(agent, case, {"outcome": Outcome.PARTIAL})
