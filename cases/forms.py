@@ -147,6 +147,8 @@ class CitizenForm(DsfrBaseForm, forms.ModelForm):
         for name, token in CITIZEN_AUTOCOMPLETE.items():
             self.fields[name].widget.attrs["autocomplete"] = token
         self.fields["email"].help_text = _("Format attendu : nom@domaine.fr")
+        if settings.CITY_LOOKUP_URL:  # static/js/request-form.js suggests the cities of the postal code
+            self.fields["postal_code"].widget.attrs["data-city-lookup-url"] = settings.CITY_LOOKUP_URL
 
 
 class CaseForm(DsfrBaseForm, forms.ModelForm):

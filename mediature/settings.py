@@ -9,6 +9,7 @@ Each production part is switched on by its variable (see README).
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -261,6 +262,11 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# City suggestions from the postal code on the request form, from the national address API as the
+# original did (called by the citizen's browser; empty turns them off).
+CITY_LOOKUP_URL = os.environ.get("CITY_LOOKUP_URL", "https://api-adresse.data.gouv.fr/search/")
+CITY_LOOKUP_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(CITY_LOOKUP_URL)) if CITY_LOOKUP_URL else None
+
 # Public pages get a strict nonce-based policy. Wagtail's admin still relies on
 # inline styles and scripts, so it gets its own, looser policy (see mediature/csp.py).
 CONTENT_SECURITY_POLICY = {
@@ -270,7 +276,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF, "data:"],
-        "connect-src": [SELF],
+        "connect-src": [SELF, *filter(None, [CITY_LOOKUP_ORIGIN])],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

@@ -5,6 +5,7 @@ agent of another authority.
 """
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core import mail
@@ -97,6 +98,53 @@ def test_content_pages_pass_axe(page, axe, authority, path):
     response = page.goto(path)
     assert response.status == 200
     axe.assert_no_violations(page)
+
+
+def municipality(city: str, postcode: str) -> dict:
+    return {"properties": {"city": city, "postcode": postcode, "type": "municipality"}}
+
+
+ADDRESS_API = {  # what api-adresse.data.gouv.fr answers for type=municipality (outside this machine)
+    "01000": [municipality("Saint-Denis-lès-Bourg", "01000"), municipality("Bourg-en-Bresse", "01000")],
+    "69001": [municipality("Lyon", "69001"), municipality("Lyon", "69002")],
+}
+
+
+def test_the_cities_of_a_postal_code_are_suggested(page, authority):
+    asked = []
+
+    def answer(route):
+        query = parse_qs(urlsplit(route.request.url).query)
+        asked.append(query)
+        route.fulfill(json={"features": ADDRESS_API.get(query["q"][0], [])})
+
+    page.route("https://api-adresse.data.gouv.fr/**", answer)
+    page.goto("/demo/faire-une-demande/")
+    page.fill("#id_postal_code", "01000")
+    options = page.locator("#city-suggestions option")
+    options.first.wait_for(state="attached")
+    assert [options.nth(n).get_attribute("value") for n in range(options.count())] == [
+        "Bourg-en-Bresse",
+        "Saint-Denis-lès-Bourg",
+    ]
+    assert page.input_value("#id_city") == "", "two cities: the citizen chooses"
+    assert page.get_attribute("#id_city", "list") == "city-suggestions"
+
+    page.fill("#id_postal_code", "69001")
+    page.wait_for_function("() => document.getElementById('id_city').value === 'Lyon'")
+    assert page.locator("#city-suggestions option").count() == 1
+    assert asked[-1] == {"q": ["69001"], "type": ["municipality"], "limit": ["40"]}
+    assert len(asked) == 2, "asked once per complete postal code"
+    assert page.console_errors == []
+
+
+def test_without_an_answer_the_city_stays_free_text(page, authority):
+    page.route("https://api-adresse.data.gouv.fr/**", lambda route: route.abort())
+    page.goto("/demo/faire-une-demande/")
+    page.fill("#id_postal_code", "75001")
+    page.fill("#id_city", "Paris")
+    assert page.locator("#city-suggestions option").count() == 0
+    assert page.input_value("#id_city") == "Paris"
 
 
 def test_the_not_found_page_passes_axe(page, axe, authority):
