@@ -108,6 +108,12 @@ PLATFORM_PAGES = [
                 "paragraph",
                 "<p>Les données d'un dossier sont anonymisées deux ans après sa clôture.</p>",
             ),
+            block("heading", {"text": "Services de l'État utilisés", "level": "h2"}),
+            block(
+                "paragraph",
+                "<p>Pour vous proposer les communes correspondantes, le formulaire de demande envoie le code "
+                "postal saisi, et lui seul, à la Base Adresse Nationale (api-adresse.data.gouv.fr).</p>",
+            ),
             block("heading", {"text": "Vos droits", "level": "h2"}),
             block(
                 "paragraph",
