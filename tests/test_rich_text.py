@@ -80,16 +80,3 @@ def test_the_link_form_refuses_anything_but_web_addresses(client, agent, url):
     refused = modal(client.post(reverse("case_link_chooser"), {"case-link-url": url}))
     assert refused["step"] == "external_link"
     assert "error" in refused["html"]
-
-
-@pytest.mark.parametrize("who", ["editor", "platform_admin"])
-@pytest.mark.django_db
-def test_the_link_form_is_for_agents_only(client, request, who):
-    client.force_login(request.getfixturevalue(who))
-    assert client.get(reverse("case_link_chooser")).status_code == 404
-    assert client.post(reverse("case_link_chooser"), {"case-link-url": "https://exemple.fr/"}).status_code == 404
-
-
-def test_anonymous_is_sent_to_sign_in_from_the_link_form(client, db):
-    response = client.get(reverse("case_link_chooser"))
-    assert response.status_code == 302 and response.url.startswith(reverse("wagtailadmin_login"))

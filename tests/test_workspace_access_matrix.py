@@ -84,6 +84,18 @@ def test_intake(client, user_for, role, authority, other_agent):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_link_form_of_the_editors(client, user_for, role, authority, other_agent):
+    """The Draftail link form of notes and messages holds no data, yet serves agents only."""
+    user_for(role)
+    url = reverse("case_link_chooser")
+    for response in (client.get(url), client.post(url, {"case-link-url": "https://exemple.fr/"})):
+        if role == "anonymous":
+            assert_login_redirect(response)
+        else:
+            assert response.status_code == (404 if role in ("editor", "platform_admin") else 200)
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_dashboard(client, user_for, role, case, other_agent):
     user_for(role)
     response = client.get("/admin/")
