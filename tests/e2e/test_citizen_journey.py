@@ -138,6 +138,17 @@ def test_the_cities_of_a_postal_code_are_suggested(page, authority):
     assert page.console_errors == []
 
 
+def test_agents_recording_a_request_get_the_same_suggestions(page, authority, agent):
+    page.route(
+        "https://api-adresse.data.gouv.fr/**", lambda route: route.fulfill(json={"features": ADDRESS_API["69001"]})
+    )
+    sign_in_to_dashboard(page, agent)
+    page.goto("/admin/dossiers/nouveau/")
+    page.fill("#id_postal_code", "69001")
+    page.wait_for_function("() => document.getElementById('id_city').value === 'Lyon'")
+    assert page.console_errors == []
+
+
 def test_without_an_answer_the_city_stays_free_text(page, authority):
     page.route("https://api-adresse.data.gouv.fr/**", lambda route: route.abort())
     page.goto("/demo/faire-une-demande/")
