@@ -18,7 +18,14 @@ from dsfr.forms import DsfrBaseForm
 from cases.choices import Gender
 from cases.models import Case, Citizen
 from cases.regions import HOME_REGION, phone_region_choices
-from cases.uploads import CheckedFile, RejectedFile, check_count, check_uploaded_files, max_size_label
+from cases.uploads import (
+    ACCEPTED_EXTENSIONS,
+    CheckedFile,
+    RejectedFile,
+    check_count,
+    check_uploaded_files,
+    max_size_label,
+)
 
 PHONE_NUMBER_MAX_LENGTH = 30
 DESCRIPTION_MAX_LENGTH = 10_000
@@ -34,10 +41,6 @@ CITIZEN_AUTOCOMPLETE = {
     "city": "address-level2",
     "email": "email",
 }
-ACCEPTED_EXTENSIONS = (
-    ".jpg,.jpeg,.png,.gif,.webp,.heic,.tif,.tiff,.bmp,.pdf,.doc,.docx,.odt,.rtf,"
-    ".xls,.xlsx,.ods,.csv,.txt,.ppt,.pptx,.odp"
-)
 
 
 class PhoneWidget(forms.MultiWidget):

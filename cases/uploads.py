@@ -1,8 +1,10 @@
-"""Accept a file by its bytes, never by its name or the type the sender declared; store accepted files.
+"""Accept a file by its bytes and its name together, never by the type the sender declared; store accepted files.
 
-The public form, the agents' uploads and the inbound mail all call `check_upload`: names and declared
-types are chosen by whoever sends the file, so only the content decides. The
-accepted kinds are those of the original product (images, documents,
+The public form, the agents' uploads and the outgoing and inbound mail all call `check_upload`: names
+and declared types are chosen by whoever sends the file, so the content decides the kind, and the
+name's extension must be one of that kind (computers open a file by its name: a script named .js is
+text by its bytes, yet runs on a double-click). Names lose their invisible and control characters.
+The accepted kinds are those of the original product (images, documents,
 spreadsheets, presentations). `filetype` recognises most of them; two small
 checks complete it:
 
@@ -16,6 +18,7 @@ checks complete it:
 
 import hashlib
 import os
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -26,33 +29,44 @@ from django.core.files.uploadedfile import UploadedFile
 
 from cases.models import Attachment, AttachmentContent, Case
 
-ACCEPTED_TYPES = frozenset(
-    {
-        # Images
-        "image/jpeg",
-        "image/png",
-        "image/gif",
-        "image/webp",
-        "image/heic",
-        "image/tiff",
-        "image/bmp",
-        # Documents
-        "application/pdf",
-        "application/msword",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "application/vnd.oasis.opendocument.text",
-        "application/rtf",
-        # Spreadsheets
-        "application/vnd.ms-excel",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "application/vnd.oasis.opendocument.spreadsheet",
-        # Presentations
-        "application/vnd.ms-powerpoint",
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "application/vnd.oasis.opendocument.presentation",
-    }
-)
 TEXT_TYPE = "text/plain"
+# The accepted kinds and the extensions each may carry: a file is accepted only when its bytes are one
+# of these kinds *and* its name ends as that kind does, so a script typed as text (.js, .bat, .hta…)
+# or a PDF named .exe, which a double-click on the agent's computer would run, are both refused.
+# The first extension is the one given to a file sent without any.
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    # Images
+    "image/jpeg": (".jpg", ".jpeg", ".jpe", ".jfif"),
+    "image/png": (".png",),
+    "image/gif": (".gif",),
+    "image/webp": (".webp",),
+    "image/heic": (".heic", ".heif"),
+    "image/tiff": (".tif", ".tiff"),
+    "image/bmp": (".bmp",),
+    # Documents
+    "application/pdf": (".pdf",),
+    "application/msword": (".doc",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.oasis.opendocument.text": (".odt",),
+    "application/rtf": (".rtf",),
+    TEXT_TYPE: (".txt", ".csv"),
+    # Spreadsheets
+    "application/vnd.ms-excel": (".xls",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+    "application/vnd.oasis.opendocument.spreadsheet": (".ods",),
+    # Presentations
+    "application/vnd.ms-powerpoint": (".ppt", ".pps"),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (".pptx", ".ppsx"),
+    "application/vnd.oasis.opendocument.presentation": (".odp",),
+}
+ACCEPTED_TYPES = frozenset(EXTENSIONS) - {TEXT_TYPE}  # the kinds recognised by their signature
+# For the file inputs' `accept` attribute: the browser's file picker offers these first.
+ACCEPTED_EXTENSIONS = ",".join(extension for extensions in EXTENSIONS.values() for extension in extensions)
+# Characters a stored name loses: invisible format characters (Unicode category Cf: the bidi controls
+# that show « facture\u202efdp.exe » as « facture.exe.pdf », zero-width characters) are removed;
+# control characters and line breaks (Cc, Zl, Zp) become spaces.
+NAME_FORMAT_CATEGORY = "Cf"
+NAME_BREAK_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Stream names (UTF-16LE in the OLE2 directory) that identify each old Office application.
@@ -102,11 +116,13 @@ def check_size(name: str, size: int) -> None:
 
 
 def check_upload(name: str, data: bytes) -> CheckedFile:
+    """The only maker of CheckedFile, so every stored file (form, agent, outgoing or inbound mail) went through it."""
     name = display_name(name)
     check_size(name, len(data))
     content_type = sniff(data)
-    if content_type is None:
+    if content_type is None or not has_accepted_extension(name):
         raise RejectedFile(f"« {name} » n'est pas un type de fichier accepté.")
+    name = name_with_extension(name, content_type)
     return CheckedFile(
         name=name,
         content_type=content_type,
@@ -166,8 +182,38 @@ def store_attachments(
     return attachments
 
 
+def has_accepted_extension(name: str) -> bool:
+    """No extension, or one of an accepted kind (which `name_with_extension` then matches to the content)."""
+    extension = os.path.splitext(name)[1].lower()
+    return not extension or any(extension in extensions for extensions in EXTENSIONS.values())
+
+
+def name_with_extension(name: str, content_type: str) -> str:
+    """The name of a file whose extension agrees with its content; a name without one gets the kind's own.
+
+    Raises RejectedFile when they disagree (a PDF named .docx, a text named .pdf): the agent's
+    computer would open the file by its name.
+    """
+    extension = os.path.splitext(name)[1]
+    if not extension:
+        return display_name(name + EXTENSIONS[content_type][0])
+    if extension.lower() not in EXTENSIONS[content_type]:
+        raise RejectedFile(f"« {name} » : son contenu ne correspond pas à son extension « {extension} ».")
+    return name
+
+
 def display_name(name: str) -> str:
-    """The base name only (senders may send paths), shortened to fit Attachment.name, extension kept."""
+    """The base name only (senders may send paths), shortened to fit Attachment.name, extension kept.
+
+    Invisible and control characters are taken out first: they would make the name shown to the
+    agent differ from the one their computer acts on.
+    """
+    name = "".join(
+        " " if unicodedata.category(char) in NAME_BREAK_CATEGORIES else char
+        for char in unicodedata.normalize("NFC", name)
+        if unicodedata.category(char) != NAME_FORMAT_CATEGORY
+    )
+    name = " ".join(name.split())
     name = os.path.basename(name.replace("\\", "/")).strip() or "document"
     if len(name) <= MAX_NAME_LENGTH:
         return name

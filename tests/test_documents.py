@@ -55,7 +55,7 @@ def test_agent_uploads_files_recognised_by_their_bytes(client, agent, case):
         len(PDF_BYTES),
         Transmitter.AGENT,
     )
-    assert (png.name, png.content_type, png.uploaded_by) == ("photo", "image/png", agent)
+    assert (png.name, png.content_type, png.uploaded_by) == ("photo.png", "image/png", agent)  # its kind's extension
     assert bytes(AttachmentContent.objects.get(attachment=png).data) == PNG_BYTES
     assert "courrier.pdf" in text(client.get(url("detail", case)))
 

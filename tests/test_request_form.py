@@ -209,6 +209,14 @@ BAD_REQUESTS = {
         lambda: valid_data(documents=[SimpleUploadedFile("facture.pdf", b"MZ\x90\x00\x03" + b"\x00" * 200)]),
         ["« facture.pdf » n&#x27;est pas un type de fichier accepté."],
     ),
+    "script typed as text": (
+        lambda: valid_data(documents=[SimpleUploadedFile("lancer.js", b"WScript.CreateObject('WScript.Shell')")]),
+        ["« lancer.js » n&#x27;est pas un type de fichier accepté."],
+    ),
+    "PDF named .exe": (
+        lambda: valid_data(documents=[SimpleUploadedFile("courrier.exe", PDF)]),
+        ["« courrier.exe » n&#x27;est pas un type de fichier accepté."],
+    ),
     "10,000-character name": (
         lambda: valid_data(last_name="D" * 10_000),
         ["Assurez-vous que cette valeur comporte au plus 150 caractères (actuellement 10000)."],
@@ -237,6 +245,14 @@ def test_bad_request_is_refused_with_a_french_error_and_stores_nothing(client, a
     for message in messages:
         assert message in html
     assert_nothing_stored()
+
+
+def test_file_names_are_stored_without_bidi_controls(client, authority):
+    documents = [SimpleUploadedFile("facture\u202eexe.pdf", PDF), SimpleUploadedFile("\u2066scan\u2069.pdf", PDF)]
+
+    client.post(FORM_URL, valid_data(documents=documents))
+
+    assert sorted(Attachment.objects.values_list("name", flat=True)) == ["factureexe.pdf", "scan.pdf"]
 
 
 def test_refused_form_keeps_what_was_typed(client, authority):

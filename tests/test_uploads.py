@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from PIL import Image
 
-from cases.uploads import RejectedFile, check_count, check_upload, display_name
+from cases.uploads import EXTENSIONS, RejectedFile, check_count, check_upload, display_name
 
 OOXML_TYPES = {
     "word": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -84,6 +84,7 @@ def test_images_are_accepted(image_format, content_type):
     checked = check_upload("photo", data)
 
     assert checked.content_type == content_type
+    assert checked.name == "photo" + EXTENSIONS[content_type][0]  # a name without extension gets the kind's own
     assert checked.size == len(data)
     assert checked.sha256 == hashlib.sha256(data).hexdigest()
     assert checked.data == data
@@ -154,6 +155,48 @@ def test_other_content_is_refused_whatever_its_name(name, data):
     assert refused.value.reason == f"« {name} » n'est pas un type de fichier accepté."
 
 
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("eicar.com", EICAR),
+        ("facture.js", b"new ActiveXObject('WScript.Shell').Run('calc');"),
+        ("lancer.bat", b"@echo off\r\ndel /q C:\\*\r\n"),
+        ("macro.vbs", b'CreateObject("WScript.Shell").Run "calc"'),
+        ("appli.hta", b"window.close()"),
+        ("courrier.pdf.exe", pdf_bytes()),
+        ("photo.svg", image_bytes("PNG")),
+    ],
+)
+def test_accepted_content_under_a_name_of_another_kind_is_refused(name, data):
+    with pytest.raises(RejectedFile) as refused:
+        check_upload(name, data)
+
+    assert refused.value.reason == f"« {name} » n'est pas un type de fichier accepté."
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "extension"),
+    [
+        ("courrier.docx", pdf_bytes(), ".docx"),
+        ("notes.pdf", b"Bonjour\n", ".pdf"),
+        ("scan.JPG", image_bytes("PNG"), ".JPG"),
+    ],
+)
+def test_content_and_extension_must_agree(name, data, extension):
+    with pytest.raises(RejectedFile) as refused:
+        check_upload(name, data)
+
+    assert refused.value.reason == f"« {name} » : son contenu ne correspond pas à son extension « {extension} »."
+
+
+def test_extension_is_matched_whatever_its_case():
+    assert check_upload("SCAN.PDF", pdf_bytes()).name == "SCAN.PDF"
+    assert check_upload("photo.JPEG", image_bytes("JPEG")).content_type == "image/jpeg"
+
+
 def test_file_over_5_mib_is_refused(settings):
     data = pdf_bytes() + b"0" * settings.UPLOAD_MAX_BYTES
 
@@ -186,3 +229,25 @@ def test_names_lose_their_path_and_fit_the_database():
     assert display_name("../../etc/passwd") == "passwd"
     long_name = display_name("a" * 300 + ".pdf")
     assert len(long_name) == 255 and long_name.endswith(".pdf")
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("facture\u202eexe.pdf", "factureexe.pdf"),  # right-to-left override: shown « facturefdp.exe »
+        ("\u2066rapport\u2069\u202a\u202b\u202c\u202d\u2067\u2068.pdf", "rapport.pdf"),
+        ("re\u200bleve\ufeff.pdf", "releve.pdf"),  # zero-width space and no-break
+        ("lettre\r\nde\tla\x00 mairie\u2028.pdf", "lettre de la mairie .pdf"),
+        ("Releve\u0301.pdf", "Relevé.pdf"),  # decomposed accents (macOS) composed
+    ],
+)
+def test_names_lose_their_invisible_and_control_characters(sent, stored):
+    assert display_name(sent) == stored
+    assert check_upload(sent, pdf_bytes()).name == stored
+
+
+def test_refusals_name_the_file_without_its_control_characters():
+    with pytest.raises(RejectedFile) as refused:
+        check_upload("photo\u202egpj.exe", pdf_bytes())
+
+    assert refused.value.reason == "« photogpj.exe » n'est pas un type de fichier accepté."
