@@ -125,6 +125,17 @@ class DocumentsField(forms.Field):
         return check_uploaded_files(uploads)
 
 
+class MultilineTextField(forms.CharField):
+    """Text typed in a textarea, measured and stored as the browser counts it.
+
+    Browsers send each line break as CRLF, yet their `maxlength` counts it as one character: without
+    normalising first, a text the page let through would be refused as too long.
+    """
+
+    def to_python(self, value) -> str:
+        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def yes_no_radios(with_unknown: bool = True) -> forms.RadioSelect:
     """Inline radio buttons for a yes / no (/ don't know) question, valued as NullBooleanField reads them."""
     choices = [("True", _("Oui")), ("False", _("Non"))]
@@ -167,7 +178,7 @@ class CaseForm(DsfrBaseForm, forms.ModelForm):
         widget=yes_no_radios(with_unknown=False),
         required=False,
     )
-    description = forms.CharField(
+    description = MultilineTextField(
         label=_("Motif de la demande"),
         help_text=_("Décrivez votre situation et ce que vous attendez de la médiation."),
         max_length=DESCRIPTION_MAX_LENGTH,

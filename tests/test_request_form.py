@@ -247,6 +247,27 @@ def test_bad_request_is_refused_with_a_french_error_and_stores_nothing(client, a
     assert_nothing_stored()
 
 
+def browser_text(length: int) -> str:
+    """A text of `length` characters as a browser counts them, with its 99 line breaks sent as CRLF."""
+    lines = ["a" * 100] * 99
+    return "\r\n".join([*lines, "a" * (length - 99 * 100 - 99)])
+
+
+def test_description_is_measured_as_the_browser_counts_line_breaks(client, authority):
+    client.post(FORM_URL, valid_data(description=browser_text(10_000)))
+
+    description = Case.objects.get().description
+    assert len(description) == 10_000
+    assert "\r" not in description
+
+
+def test_description_over_10000_characters_as_the_browser_counts_them_is_refused(client, authority):
+    response = client.post(FORM_URL, valid_data(description=browser_text(10_001)))
+
+    assert "au plus 10000 caractères (actuellement 10001)" in response.content.decode()
+    assert_nothing_stored()
+
+
 def test_file_names_are_stored_without_bidi_controls(client, authority):
     documents = [SimpleUploadedFile("facture\u202eexe.pdf", PDF), SimpleUploadedFile("\u2066scan\u2069.pdf", PDF)]
 
