@@ -5,7 +5,8 @@ Three views through the `vue` parameter: « Tous les dossiers » (the default:
 « Tous les dossiers »), « Mes dossiers » and « Non assignés ». Filters narrow it
 (open / closed, status, domain, assignee, channel, and the authority for agents
 of several). The search box takes a case number or words looked up in the
-citizen's names and email, the description, the notes and the messages.
+citizen's names and email, the description, the notes and the messages
+(cases/search/). A search is counted up to 1 000 (« plus de 1 000 résultats »).
 
 Rows are sorted with cases holding unprocessed inbound messages first, then by
 due date (soonest first, none last), then newest first. Every row is built from
@@ -17,6 +18,7 @@ from functools import cache
 
 from django.contrib.admin import SimpleListFilter, display
 from django.contrib.auth.models import Permission
+from django.core.paginator import InvalidPage
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, re_path, reverse
@@ -24,6 +26,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.helpers.search import BaseSearchHandler
 from wagtail_modeladmin.options import ModelAdmin
@@ -33,13 +36,15 @@ from authorities.models import AGENT_ROLES, Authority, User
 from cases.access import agent_authority_ids, cases_for
 from cases.dates import DueState, due_state
 from cases.models import Case, Domain
-from cases.search import search_cases
+from cases.search import count_up_to, search_cases
 
 VIEW_PARAM = "vue"
 VIEW_MINE = "mes-dossiers"
 VIEW_UNASSIGNED = "non-assignes"
 FILTER_PARAMS = {VIEW_PARAM, "etat", "status__exact", "domaine", "mediateur", "channel__exact", "collectivite"}
 VIEW_TITLES = {None: "Tous les dossiers", VIEW_MINE: "Mes dossiers", VIEW_UNASSIGNED: "Dossiers non assignés"}
+SEARCH_COUNT_LIMIT = 1000
+MORE_RESULTS_LABEL = f"plus de {SEARCH_COUNT_LIMIT:,} résultats".replace(",", "\N{NO-BREAK SPACE}")
 
 
 def index_url(view: str | None = None) -> str:
@@ -192,10 +197,23 @@ class AuthorityFilter(RenamedAllFilter):
 
 
 class CaseSearchHandler(BaseSearchHandler):
-    """A case number, or full text through Wagtail's search backend, keeping the index's own order."""
+    """A case number, or words (cases/search/), keeping the index's own order."""
 
-    def search_queryset(self, queryset, search_term, **kwargs):
-        return search_cases(queryset, search_term)
+    def search_queryset(self, queryset, search_term, authority_ids=(), **kwargs):
+        return search_cases(queryset, search_term, authority_ids)
+
+
+class CountedPaginator(WagtailPaginator):
+    """Pages of a list counted beforehand, once; `more` when the count stopped at its limit."""
+
+    def __init__(self, object_list, per_page: int, count: int, more: bool) -> None:
+        super().__init__(object_list, per_page)
+        self.count = count
+        self.more = more
+
+    @property
+    def items_count_label(self) -> str:
+        return MORE_RESULTS_LABEL if self.more else super().items_count_label
 
 
 class CasePermissionHelper(PermissionHelper):
@@ -245,19 +263,47 @@ class CaseIndexView(IndexView):
             self._case_queryset = super().get_queryset(request)
         return self._case_queryset
 
-    def get_page_title(self):
-        return VIEW_TITLES.get(self.request.GET.get(VIEW_PARAM), VIEW_TITLES[None])
-
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["intake_url"] = optional_url("case_intake")
-        context["assign_next"] = self.request.get_full_path()
-        context["current_view"] = self.request.GET.get(VIEW_PARAM) or ""
+        """modeladmin's context, with each count made once and a search counted up to SEARCH_COUNT_LIMIT.
+
+        modeladmin counts the list for its result count, again for its paginator, and
+        the whole of the user's cases for its empty state: for a search at national
+        scale that was the full search run three times before the page itself.
+        """
+        queryset = self.get_queryset()
+        if self.query.strip():
+            found = count_up_to(queryset, SEARCH_COUNT_LIMIT + 1)
+            count, more = min(found, SEARCH_COUNT_LIMIT), found > SEARCH_COUNT_LIMIT
+        else:
+            count, more = queryset.count(), False
+        paginator = CountedPaginator(queryset, self.items_per_page, count, more)
+        try:
+            page_obj = paginator.page(self.page_num)
+        except InvalidPage:
+            page_obj = paginator.page(1)
+        context = {
+            "view": self,
+            "all_count": count_up_to(self.get_base_queryset(), 1),  # only whether the user has any case is shown
+            "result_count": count,
+            "paginator": paginator,
+            "page_obj": page_obj,
+            "elided_page_range": paginator.get_elided_page_range(self.page_num),
+            "object_list": page_obj.object_list,
+            "user_can_create": self.permission_helper.user_can_create(self.request.user),
+            "show_search": self.search_handler.show_search_form,
+            "intake_url": optional_url("case_intake"),
+            "assign_next": self.request.get_full_path(),
+            "current_view": self.request.GET.get(VIEW_PARAM) or "",
+        }
         context["views"] = [
             {"label": label, "url": index_url(view), "current": (view or "") == context["current_view"]}
             for view, label in VIEW_TITLES.items()
         ]
-        return context
+        # Past modeladmin's IndexView, whose own context would count everything again.
+        return super(IndexView, self).get_context_data(**context, **kwargs)
+
+    def get_page_title(self):
+        return VIEW_TITLES.get(self.request.GET.get(VIEW_PARAM), VIEW_TITLES[None])
 
 
 class CaseAdmin(ModelAdmin):
@@ -291,6 +337,10 @@ class CaseAdmin(ModelAdmin):
             .annotate(has_unprocessed=ExpressionWrapper(Q(unprocessed_count__gt=0), output_field=BooleanField()))
             .select_related("citizen", "assignee", "authority")
         )
+
+    def get_extra_search_kwargs(self, request, search_term) -> dict:
+        """The search filters its own index by the user's authorities (read once per request already)."""
+        return {"authority_ids": [authority.pk for authority in user_agent_authorities(request)]}
 
     def get_ordering(self, request) -> list:
         return [F("has_unprocessed").desc(), F("due_date").asc(nulls_last=True), "-number"]

@@ -8,12 +8,13 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Upper
 from django.utils.translation import gettext_lazy as _
-from wagtail.search import index
 
 from cases.choices import (
     GENDER_TITLES,
@@ -101,7 +102,7 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(closed_at__isnull=False)
 
 
-class Case(index.Indexed, models.Model):
+class Case(models.Model):
     number = models.BigAutoField(_("numéro"), primary_key=True)
     authority = models.ForeignKey(
         "authorities.Authority", verbose_name=_("collectivité"), on_delete=models.CASCADE, related_name="cases"
@@ -145,32 +146,6 @@ class Case(index.Indexed, models.Model):
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
 
     objects = CaseQuerySet.as_manager()
-
-    # Full-text search of the agents' index (cases/search.py keeps it fresh when
-    # the citizen, notes or messages change). Filter fields are the ones the
-    # index filters and sorts on before searching, as the search backend requires.
-    search_fields = [
-        index.SearchField("description"),
-        index.RelatedFields(
-            "citizen",
-            [
-                index.SearchField("first_name", boost=2),
-                index.SearchField("last_name", boost=2),
-                index.SearchField("email"),
-            ],
-        ),
-        index.RelatedFields("notes", [index.SearchField("content")]),
-        index.RelatedFields("messages", [index.SearchField("subject"), index.SearchField("text")]),
-        index.FilterField("number"),
-        index.FilterField("authority"),
-        index.FilterField("assignee"),
-        index.FilterField("status"),
-        index.FilterField("channel"),
-        index.FilterField("domain"),
-        index.FilterField("closed_at"),
-        index.FilterField("due_date"),
-        index.FilterField("created_at"),
-    ]
 
     class Meta:
         verbose_name = _("dossier")
@@ -250,7 +225,13 @@ class Citizen(models.Model):
     class Meta:
         verbose_name = _("requérant")
         verbose_name_plural = _("requérants")
-        indexes = [models.Index(fields=["last_name", "first_name"]), models.Index(fields=["email"])]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            # Similar cases compare names and email case-insensitively (`__iexact`, which PostgreSQL runs as
+            # UPPER(column::text) = UPPER(value)): these are the expressions those lookups emit.
+            models.Index(Upper("last_name"), Upper("first_name"), name="citizen_name_upper"),
+            models.Index(Upper("email"), name="citizen_email_upper"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -275,6 +256,37 @@ class Citizen(models.Model):
             raise ValidationError(
                 _("Indiquez au moins un moyen de vous contacter : email, adresse postale complète ou téléphone.")
             )
+
+
+class CaseSearch(models.Model):
+    """What a case is found by in the agents' search (cases/search/), one row per case.
+
+    Kept out of the case row on purpose: the vector of a case's notes and messages
+    weighs kilobytes and is rewritten after each note, message or citizen change.
+    In `cases_case` it would widen every scan of the case index, and each rewrite
+    would copy the whole case row and touch every one of its indexes. Here a
+    rewrite touches one narrow row and the two search indexes only.
+
+    `authority` repeats the case's, so the scoping filter and the match are read
+    from one GIN index each (btree_gin). `names` holds the citizen's names and
+    email, lower-cased without accents, for trigram matching of partial or
+    misspelled names. Both indexes exist on PostgreSQL only; on SQLite the table
+    stays empty and the search falls back to `icontains`.
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="search")
+    authority = models.ForeignKey("authorities.Authority", on_delete=models.CASCADE, related_name="+", db_index=False)
+    document = SearchVectorField()
+    names = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["authority", "document"], name="case_search_document"),
+            GinIndex(F("authority"), OpClass(F("names"), name="gin_trgm_ops"), name="case_search_names_trigram"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Recherche du dossier n°{self.case_id}"
 
 
 class Attachment(models.Model):

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # the cases' search: GIN operator classes, trigram lookups (cases/search/)
 ]
 
 MIDDLEWARE = [

@@ -99,18 +99,20 @@ def test_citizen_changes_are_searched(client, agent, cases, committed):
     assert found(client, agent, "Zanetti") == set()
 
 
-def test_search_stays_within_the_user_authorities(client, agent, other_agent, cases, other_authority):
+def test_search_stays_within_the_user_authorities(client, agent, other_agent, cases, other_authority, committed):
     first, _ = cases
-    theirs = CaseFactory(authority=other_authority, description="Une autre facture d'eau.")
+    with committed():
+        theirs = CaseFactory(authority=other_authority, description="Une autre facture d'eau.")
     assert found(client, agent, "facture") == {first.number}
     assert found(client, other_agent, "facture") == {theirs.number}
     assert found(client, agent, str(theirs.number)) == set()
     assert found(client, other_agent, "Zanetti") == set()
 
 
-def test_search_combines_with_filters_and_keeps_the_index_order(client, agent, cases, authority):
+def test_search_combines_with_filters_and_keeps_the_index_order(client, agent, cases, authority, committed):
     first, _ = cases
-    mine = CaseFactory(authority=authority, assignee=agent, description="Autre facture contestée.")
+    with committed():
+        mine = CaseFactory(authority=authority, assignee=agent, description="Autre facture contestée.")
     assert found(client, agent, "facture", vue="mes-dossiers") == {mine.number}
     client.force_login(agent)
     numbers = [case.number for case in client.get(INDEX_URL, {"q": "facture"}).context["object_list"]]
@@ -121,7 +123,7 @@ def test_search_cases_on_an_empty_term_returns_the_queryset(cases):
     from cases.models import Case
 
     queryset = Case.objects.all()
-    assert search_cases(queryset, "  ") is queryset
+    assert search_cases(queryset, "  ", []) is queryset
 
 
 def test_related_changes_in_one_transaction_reindex_the_case_once_after_commit(
@@ -134,4 +136,4 @@ def test_related_changes_in_one_transaction_reindex_the_case_once_after_commit(
         case.citizen.save()
         Note.objects.create(case=case, date=datetime.date(2026, 3, 2), content="<p>Piscine municipale fermée.</p>")
     assert [callback.number for callback in callbacks if isinstance(callback, Reindex)] == [case.number]
-    assert list(search_cases(Case.objects.all(), "piscine zébulon")) == [case]
+    assert list(search_cases(Case.objects.all(), "piscine zébulon", [case.authority_id])) == [case]

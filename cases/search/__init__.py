@@ -1,0 +1,83 @@
+"""Search of the agents' case index: a case number, or words.
+
+On PostgreSQL each case has a search row of its own (`CaseSearch`, kept by
+`cases.search.document` after commit): a French, accent-insensitive vector of
+the citizen's names and email, the description, the notes and the messages,
+and the citizen's names and email for trigram matching, so « fourriere » finds
+« fourrière » and « Dupond » finds « Dupont ». Both GIN indexes start with the
+authority, so the scoping filter and the match are answered by one index.
+SQLite, the embedded default, has no such index: every word must appear,
+case-insensitively, in one of the same texts (`icontains`).
+
+`search_cases` always receives a queryset already scoped by `cases_for` and the
+ids of the user's authorities: the search narrows what the user may see, it
+never widens it. Wagtail's own search index keeps pages, images and documents.
+"""
+
+from django.contrib.postgres.lookups import TrigramWordSimilar
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Lower
+
+from cases.models import Case, MessageCase, Note
+from cases.search.document import SEARCH_CONFIG, Reindex, reindex_after_commit, reindex_cases
+
+__all__ = ["Reindex", "count_up_to", "reindex_after_commit", "reindex_cases", "search_cases"]
+
+MAX_CASE_NUMBER = 2**63 - 1
+
+
+def case_number_query(term: str) -> int | None:
+    """A query made only of digits (optionally « n° » or « # » first) is a case number."""
+    cleaned = term.strip().lower().removeprefix("n°").removeprefix("#").strip()
+    if cleaned.isdigit() and int(cleaned) <= MAX_CASE_NUMBER:
+        return int(cleaned)
+    return None
+
+
+def search_cases(queryset: QuerySet[Case], term: str, authority_ids) -> QuerySet[Case]:
+    """Cases of `queryset` matching `term`, in the queryset's own order.
+
+    A number matches the case number exactly. Words match on PostgreSQL when all
+    of them are in the case's vector (French stemming, accents ignored), or when
+    the whole term is close to the citizen's names or email (pg_trgm's word
+    similarity, at its default threshold of 0.6). `authority_ids` (a list or a
+    subquery) are the user's authorities, the first column of both indexes.
+    """
+    term = term.strip()
+    if not term:
+        return queryset
+    number = case_number_query(term)
+    if number is not None:
+        return queryset.filter(number=number)
+    if connection.vendor != "postgresql":
+        return queryset.filter(*(contains_word(word) for word in term.split()))
+    words = SearchQuery(term, config=SEARCH_CONFIG, search_type="plain")
+    close_names = TrigramWordSimilar(F("search__names"), Lower(Func(Value(term), function="unaccent")))
+    return queryset.filter(Q(search__document=words) | close_names, search__authority_id__in=authority_ids)
+
+
+def contains_word(word: str) -> Q:
+    """SQLite: the word is in the citizen's names or email, the description, a note or a message."""
+    in_notes = Note.objects.filter(case=OuterRef("pk"), content__icontains=word)
+    in_messages = MessageCase.objects.filter(case=OuterRef("pk")).filter(
+        Q(message__subject__icontains=word) | Q(message__text__icontains=word)
+    )
+    return (
+        Q(citizen__first_name__icontains=word)
+        | Q(citizen__last_name__icontains=word)
+        | Q(citizen__email__icontains=word)
+        | Q(description__icontains=word)
+        | Exists(in_notes)
+        | Exists(in_messages)
+    )
+
+
+def count_up_to(queryset: QuerySet, limit: int) -> int:
+    """How many rows, counting no further than `limit` (`SELECT count(*) FROM (… LIMIT limit)`).
+
+    A search matching half an authority's cases is not counted to the end:
+    « plus de 1 000 résultats » tells enough, for the price of one bounded query.
+    """
+    return queryset.order_by()[:limit].count()
