@@ -1,9 +1,11 @@
 """Passwords: the strength rule, reset requests and the emails that follow a change.
 
 Rules (AUTH_PASSWORD_VALIDATORS): at least 12 characters, not a common
-password, not all digits, not close to the member's name or email, and an
+password, not all digits, not close to the member's name or email address, and an
 estimated strength (zxcvbn) of at least 3 out of 4, i.e. about 10^8 guesses or
-more. No composition rules (upper case, digits, symbols) beyond that, as
+more, zxcvbn knowing the words an attacker tries first: the member's details, the
+platform's name and the names of their authorities (« Mediature2026! »).
+No composition rules (upper case, digits, symbols) beyond that, as
 ANSSI and NIST recommend. The sign-up and password forms show the rules next
 to the field and check the length and personal details while typing
 (authorities/static/authorities/password-hints.js).
@@ -15,12 +17,14 @@ one use, since Django's token depends on the password hash).
 """
 
 import re
+import unicodedata
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -44,8 +48,39 @@ def personal_words(user) -> list[str]:
     return [word.lower() for word in words if word and len(word) >= PERSONAL_MIN_LENGTH]
 
 
+def name_words(name: str) -> list[str]:
+    """The whole name run together, then its words, lower case, each with and without accents.
+
+    zxcvbn counts a known word as many guesses as its rank in the list: the likeliest guesses come first.
+    """
+    words = re.findall(r"\w+", name.lower())
+    forms = [word for word in ["".join(words), *words] if len(word) >= PERSONAL_MIN_LENGTH]
+    return list(dict.fromkeys(variant for form in forms for variant in (form, without_accents(form))))
+
+
+def without_accents(text: str) -> str:
+    return "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+
+
+def context_words(user) -> list[str]:
+    """Words tied to the platform and the member's authorities, which a guess at this account starts with.
+
+    The authorities are those the member belongs to and those inviting them (at sign-up the account
+    does not exist yet).
+    """
+    from authorities.models import Authority
+
+    names = [settings.WAGTAIL_SITE_NAME]
+    if user is not None:
+        invited = Q(invitations__email__iexact=user.email, invitations__accepted_at__isnull=True)
+        authorities = Authority.objects.filter(invited | Q(memberships__user=user) if user.pk else invited)
+        names += authorities.values_list("name", flat=True).distinct()
+    return [word for name in names for word in name_words(name)]
+
+
 class StrengthValidator:
-    """Estimated strength (zxcvbn, with the member's own details as known words) and no personal details."""
+    """Estimated strength (zxcvbn, knowing the member's details, the platform's and their authorities' names)
+    and no personal details."""
 
     def __init__(self, min_score: int = MIN_SCORE):
         self.min_score = min_score
@@ -57,10 +92,10 @@ class StrengthValidator:
         lowered = password.lower()
         if any(word in lowered for word in words):
             raise ValidationError(
-                "Le mot de passe ne doit pas contenir votre nom, votre prénom ou votre adresse email.",
+                "Le mot de passe ne doit pas contenir votre nom, votre prénom ou votre adresse électronique.",
                 code="password_personal",
             )
-        if zxcvbn(password, user_inputs=words)["score"] < self.min_score:
+        if zxcvbn(password, user_inputs=context_words(user) + words)["score"] < self.min_score:
             raise ValidationError(
                 "Ce mot de passe est trop facile à deviner. Allongez-le, par exemple avec plusieurs mots "
                 "sans lien entre eux.",

@@ -69,6 +69,8 @@ def test_terms_must_be_accepted(client, link):
         ("123456789012345", "entièrement numérique"),
         ("nina-lopez-2024-soleil", "nom, votre prénom"),
         ("motdepasse1234", "trop facile"),
+        ("Mediature2026!", "trop facile"),  # the platform's name
+        ("VilledeDémo2026!", "trop facile"),  # the name of the authority inviting
     ],
 )
 def test_weak_passwords_are_refused(client, link, password, message):
@@ -100,6 +102,12 @@ def test_personal_details_are_refused(agent):
     agent.first_name = "Bérénice"
     with pytest.raises(ValidationError):
         password_validation.validate_password(f"{agent.email.split('@')[0]}-soleil-couchant", agent)
+
+
+@pytest.mark.parametrize("password", ["Médiature2026!", "Mediature-2026", "Villededemo2026!", "villededémo-2026"])
+def test_the_platform_and_authority_names_are_known_words(agent, password):
+    with pytest.raises(ValidationError, match="trop facile"):
+        password_validation.validate_password(password, agent)
 
 
 def test_an_invalid_link_says_so(client, db):
