@@ -1,16 +1,30 @@
-"""Case search in the index: case number, or full text over citizen, description, notes and messages (issue #3)."""
+"""Case search in the index: case number, or full text over citizen, description, notes and messages.
+
+Issue #3 (the search), issue #10 (national scale: the cases' own search rows, accents, trigrams,
+bounded count). On SQLite the search is a plain `icontains`: what needs PostgreSQL is marked.
+"""
 
 import datetime
 import uuid
+from email.message import EmailMessage
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
-from cases.models import Case, Message, MessageCase, Note
-from cases.search import Reindex, case_number_query, search_cases
+from cases.admin_index import SEARCH_COUNT_LIMIT
+from cases.choices import NoteKind
+from cases.mail.messenger import send_case_message
+from cases.models import Case, CaseSearch, Message, MessageCase, Note
+from cases.notes import add_note
+from cases.search import Reindex, case_number_query, reindex_cases, search_cases
 from tests.factories import CaseFactory
+from tests.mailbox import pipe
 
 INDEX_URL = "/admin/dossiers/"
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="stemming, accents and trigrams are PostgreSQL's"
+)
 
 
 def found(client, user, query, **params) -> set[int]:
@@ -50,6 +64,7 @@ def test_citizen_names_and_email(client, agent, cases):
     assert found(client, agent, "lea.z@exemple.fr") == {first.number}
 
 
+@postgresql_only
 def test_description_with_french_stemming(client, agent, cases):
     first, second = cases
     assert found(client, agent, "factures") == {first.number}
@@ -137,3 +152,101 @@ def test_related_changes_in_one_transaction_reindex_the_case_once_after_commit(
         Note.objects.create(case=case, date=datetime.date(2026, 3, 2), content="<p>Piscine municipale fermée.</p>")
     assert [callback.number for callback in callbacks if isinstance(callback, Reindex)] == [case.number]
     assert list(search_cases(Case.objects.all(), "piscine zébulon", [case.authority_id])) == [case]
+
+
+@postgresql_only
+def test_accents_are_ignored_both_ways(client, agent, authority, committed):
+    with committed():
+        towed = CaseFactory(authority=authority, description="Mon véhicule a été mis en fourrière.")
+        towed.citizen.first_name, towed.citizen.last_name = "Hélène", "Lefèvre"
+        towed.citizen.save()
+        plain = CaseFactory(authority=authority, description="La fourriere municipale est fermee le samedi.")
+    assert found(client, agent, "fourriere") == {towed.number, plain.number}
+    assert found(client, agent, "fourrière fermée") == {plain.number}
+    assert found(client, agent, "helene lefevre") == {towed.number}
+
+
+@postgresql_only
+@pytest.mark.parametrize("term", ["Fourq", "fourquemen", "Fourquemin Camile", "c.fourq"])
+def test_partial_and_misspelled_names_and_emails_are_found(client, agent, authority, committed, term):
+    with committed():
+        case = CaseFactory(
+            authority=authority,
+            citizen__first_name="Camille",
+            citizen__last_name="Fourquemin",
+            citizen__email="c.fourquemin@exemple.fr",
+        )
+        CaseFactory(authority=authority, citizen__first_name="Paul", citizen__last_name="Martin")
+    assert found(client, agent, term) == {case.number}
+
+
+@postgresql_only
+def test_close_names_stay_within_the_user_authorities(client, agent, other_agent, other_authority, committed):
+    with committed():
+        theirs = CaseFactory(authority=other_authority, citizen__last_name="Fourquemin")
+    assert found(client, agent, "Fourquemen") == set()
+    assert found(client, other_agent, "Fourquemen") == {theirs.number}
+
+
+def test_a_note_an_agent_message_and_an_inbound_reply_are_found_right_after_commit(
+    client, agent, authority, committed, mail_settings
+):
+    with committed():
+        case = CaseFactory(authority=authority, citizen__email="camille@exemple.fr")
+    with committed():
+        add_note(agent, case, date=datetime.date(2026, 3, 2), kind=NoteKind.NOTE, content="<p>Rappeler le syndic</p>")
+    assert found(client, agent, "syndic") == {case.number}
+    with committed():
+        send_case_message(case, agent, ["camille@exemple.fr"], [], "Votre dossier", "<p>Le cadastre confirme.</p>")
+    assert found(client, agent, "cadastre") == {case.number}
+    reply = EmailMessage()
+    reply["From"], reply["To"], reply["Subject"] = "camille@exemple.fr", case.reply_address, "Re: Votre dossier"
+    reply["Message-ID"] = f"<{uuid.uuid4()}@exemple.fr>"
+    reply.set_content("Je joins le bail emphytéotique signé.")
+    with committed():
+        pipe(reply.as_bytes())
+    assert found(client, agent, "emphytéotique") == {case.number}
+
+
+def many_cases(authority, count: int) -> None:
+    """Cases written in bulk (no citizen: the search joins it optionally), indexed as seed_demo does."""
+    cases = Case.objects.bulk_create(
+        Case(authority=authority, description="Facture d'eau contestée") for _ in range(count)
+    )
+    reindex_cases(case.number for case in cases)
+
+
+def test_a_large_search_is_counted_up_to_a_thousand(client, agent, authority):
+    many_cases(authority, SEARCH_COUNT_LIMIT + 1)
+    client.force_login(agent)
+    response = client.get(INDEX_URL, {"q": "facture"})
+    assert "Plus de 1\N{NO-BREAK SPACE}000 résultats" in response.content.decode()
+    assert response.context["paginator"].num_pages == SEARCH_COUNT_LIMIT // 50
+    assert len(response.context["object_list"]) == 50
+
+
+def test_a_search_under_the_limit_tells_its_exact_count(client, agent, authority):
+    many_cases(authority, 3)
+    client.force_login(agent)
+    assert "3 dossiers" in client.get(INDEX_URL, {"q": "facture"}).content.decode()
+
+
+def test_the_search_page_runs_the_search_once_for_the_count_and_once_for_the_page(client, agent, authority):
+    many_cases(authority, 60)
+    client.force_login(agent)
+    client.get(INDEX_URL, {"q": "facture"})  # warm the per-process caches
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(INDEX_URL, {"q": "facture", "p": "2"}).status_code == 200
+    searches = [query["sql"] for query in queries if "facture" in query["sql"].lower() or "LIKE" in query["sql"]]
+    assert len(searches) == 2, searches
+    assert f"LIMIT {SEARCH_COUNT_LIMIT + 1}" in searches[0]
+
+
+@postgresql_only
+def test_cases_are_no_longer_in_wagtails_search_index(db, committed):
+    from wagtail.search.models import IndexEntry
+
+    with committed():
+        case = CaseFactory(description="Nuisances sonores de la salle des fêtes.")
+    assert CaseSearch.objects.filter(case=case).exists()
+    assert not IndexEntry.objects.filter(content_type__model="case").exists()
