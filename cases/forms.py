@@ -136,14 +136,27 @@ class MultilineTextField(forms.CharField):
         return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
-def yes_no_radios(with_unknown: bool = True) -> forms.RadioSelect:
-    """Inline radio buttons for a yes / no (/ don't know) question, valued as NullBooleanField reads them."""
-    choices = [("True", _("Oui")), ("False", _("Non"))]
-    if with_unknown:
-        choices.append(("unknown", _("Je ne sais pas")))
-    widget = forms.RadioSelect(choices=choices)
-    widget.inline = True
-    return widget
+class YesNoField(forms.NullBooleanField):
+    """A yes / no (/ don't know) question as inline radio buttons, refusing any other value.
+
+    NullBooleanField reads every value it does not know as « don't know », so a forged or mangled
+    answer would be stored as one the citizen never gave.
+    """
+
+    default_error_messages = {"invalid_choice": _("Choisissez l'une des réponses proposées.")}
+
+    def __init__(self, *, with_unknown: bool = True, **kwargs) -> None:
+        choices = [("True", _("Oui")), ("False", _("Non"))]
+        if with_unknown:
+            choices.append(("unknown", _("Je ne sais pas")))
+        widget = forms.RadioSelect(choices=choices)
+        widget.inline = True
+        super().__init__(widget=widget, required=False, **kwargs)
+
+    def to_python(self, value) -> bool | None:
+        if value not in (None, "") and str(value) not in dict(self.widget.choices):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
 
 
 class CitizenForm(DsfrBaseForm, forms.ModelForm):
@@ -167,16 +180,13 @@ class CitizenForm(DsfrBaseForm, forms.ModelForm):
 
 class CaseForm(DsfrBaseForm, forms.ModelForm):
     fieldset_id = "demande"
-    prior_complaint = forms.NullBooleanField(
+    prior_complaint = YesNoField(
         label=_("Avez-vous effectué une première réclamation auprès du service concerné ?"),
-        widget=yes_no_radios(),
-        required=False,
     )
-    prior_complaint_answered = forms.NullBooleanField(
+    prior_complaint_answered = YesNoField(
         label=_("Avez-vous reçu une réponse à cette réclamation ?"),
         help_text=_("Uniquement si vous avez effectué une première réclamation."),
-        widget=yes_no_radios(with_unknown=False),
-        required=False,
+        with_unknown=False,
     )
     description = MultilineTextField(
         label=_("Motif de la demande"),

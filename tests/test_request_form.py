@@ -225,6 +225,14 @@ BAD_REQUESTS = {
         lambda: valid_data(prior_complaint="False"),
         ["Indiquez d&#x27;abord qu&#x27;un premier recours a été effectué."],
     ),
+    "forged prior complaint answer": (
+        lambda: valid_data(prior_complaint="peut-être", prior_complaint_answered=None),
+        ["Choisissez l&#x27;une des réponses proposées."],
+    ),
+    "« don't know » to a yes / no question": (
+        lambda: valid_data(prior_complaint_answered="unknown"),
+        ["Choisissez l&#x27;une des réponses proposées."],
+    ),
     "copy without email": (
         lambda: valid_data(email=""),
         ["Indiquez votre adresse e-mail pour recevoir une copie de vos réponses."],
