@@ -95,3 +95,18 @@ def test_cases_are_realistic_and_valid(seeded):
 def test_agents_of_an_authority_are_the_only_assignees(seeded):
     for case in Case.objects.filter(assignee__isnull=False).select_related("assignee"):
         assert case.assignee.memberships.get(authority_id=case.authority_id).is_agent
+
+
+def test_the_demo_cases_are_found_by_the_search_at_once(seeded, client):
+    """Issue 9, defect 10: nothing was found until `manage.py update_index` had been run."""
+    towed = Case.objects.filter(authority__slug="demo", description__contains="fourrière").count()
+    citizen = Citizen.objects.filter(case__authority__slug="demo").order_by("pk").first()
+    client.force_login(User.objects.get(email="agent@demo.example"))
+
+    def search(term: str):
+        return client.get("/admin/dossiers/", {"q": term}).context
+
+    assert towed and search("fourrière")["result_count"] == towed
+    assert citizen.case_id in {
+        case.number for case in search(f"{citizen.first_name} {citizen.last_name}")["object_list"]
+    }

@@ -21,6 +21,7 @@ from faker import Faker
 from authorities.models import AGENT_ROLES, Authority, Membership, Role, User
 from cases.choices import Channel, Gender, Originator, Outcome, Representation, Status
 from cases.models import Case, CaseEvent, Citizen, CompetentThirdParty, Domain
+from cases.search import reindex_cases
 
 DEFAULT_DEMO_PASSWORD = "demo-mediature-2025"  # noqa: S105 -- public on purpose, printed for demo users
 HISTORY_DAYS = 548  # about 18 months
@@ -208,6 +209,8 @@ class CaseGenerator:
         for event, case in zip(events, cases, strict=True):
             event.created_at = case.created_at
         CaseEvent.objects.bulk_update(events, ["created_at"])
+        # Bulk writes send no signal: the cases are made searchable here, in the same transaction.
+        reindex_cases(case.number for case in cases)
 
     def build_case(self, status: str) -> Case:
         rng = self.rng
