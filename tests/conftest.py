@@ -1,3 +1,6 @@
+import os
+import shutil
+
 import pytest
 
 from authorities.models import Role
@@ -78,3 +81,31 @@ def committed(django_capture_on_commit_callbacks):
     Tests run inside a transaction that never commits, so `transaction.on_commit` work never happens by itself.
     """
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright, for tests/e2e and tests/production alike: Playwright's sync API
+    allows one instance per thread, so both lanes share this one."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package.")
+        pytest.skip("Chromium is not installed (apt-get install -y chromium).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -1,46 +1,21 @@
 """Browser tests: Playwright driving Debian's Chromium (never a downloaded browser), with axe-core.
 
 Playwright's sync API runs an event loop in the test thread, so Django's
-async-safety guard must be relaxed for the ORM calls the tests make.
+async-safety guard must be relaxed for the ORM calls the tests make. The `browser` fixture is in
+tests/conftest.py, shared with tests/production/ (Playwright runs one sync instance per thread).
 """
 
 import os
-import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 def pytest_collection_modifyitems(items):
     for item in items:
         item.add_marker(pytest.mark.e2e)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package.")
-        pytest.skip("Chromium is not installed (apt-get install -y chromium).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
