@@ -9,10 +9,10 @@ PORT ?= 8000
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements.txt
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
 	touch $@
 
 # Web and worker on the embedded defaults (SQLite, console email, huey on SQLite), with demo data.
