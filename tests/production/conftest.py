@@ -55,13 +55,14 @@ def production_static(production_environment) -> Path:
 
 
 @pytest.fixture(scope="session")
-def production_server(production_environment, production_static, production_dir, django_db_setup) -> Gunicorn:
+def production_server(request, production_environment, production_dir, django_db_setup) -> Gunicorn:
     from django.db import connection
 
     require(
         connection.vendor == "postgresql",
         "the production lane needs PostgreSQL (DATABASE_URL): gunicorn cannot open the in-memory SQLite test database",
     )
+    request.getfixturevalue("production_static")  # collected only once the lane can run
     env = {**production_environment, "DATABASE_URL": database_url(connection.settings_dict)}
     server = start_gunicorn(env, production_dir / "gunicorn.log")
     yield server
