@@ -276,14 +276,6 @@ def test_description_over_10000_characters_as_the_browser_counts_them_is_refused
     assert_nothing_stored()
 
 
-def test_file_names_are_stored_without_bidi_controls(client, authority):
-    documents = [SimpleUploadedFile("facture\u202eexe.pdf", PDF), SimpleUploadedFile("\u2066scan\u2069.pdf", PDF)]
-
-    client.post(FORM_URL, valid_data(documents=documents))
-
-    assert sorted(Attachment.objects.values_list("name", flat=True)) == ["factureexe.pdf", "scan.pdf"]
-
-
 def test_refused_form_keeps_what_was_typed(client, authority):
     response = client.post(
         FORM_URL, valid_data(last_name="", gender=Gender.NON_BINARY, phone_pays="BE", prior_complaint="unknown")

@@ -3,11 +3,15 @@
 import hashlib
 import io
 import zipfile
+from email.message import EmailMessage
 
 import pytest
 from PIL import Image
 
+from cases.mail.inbound import process, store_raw
+from cases.models import Attachment
 from cases.uploads import EXTENSIONS, RejectedFile, check_count, check_upload, display_name
+from tests.factories import CaseFactory
 
 OOXML_TYPES = {
     "word": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -251,3 +255,16 @@ def test_refusals_name_the_file_without_its_control_characters():
         check_upload("photo\u202egpj.exe", pdf_bytes())
 
     assert refused.value.reason == "« photogpj.exe » n'est pas un type de fichier accepté."
+
+
+def test_names_arriving_by_email_are_stored_without_bidi_controls(mail_settings):
+    """Web uploads lose non-printable characters in Django's multipart parser; an email's file names do not."""
+    case = CaseFactory(citizen__email="usager@exemple.fr")
+    email = EmailMessage()
+    email["From"], email["To"], email["Subject"] = "usager@exemple.fr", case.reply_address, "Pièce jointe"
+    email.set_content("Voici ma facture.")
+    email.add_attachment(pdf_bytes(), maintype="application", subtype="pdf", filename="facture\u202eexe.pdf")
+
+    process(store_raw(email.as_bytes(), "mta").pk)
+
+    assert Attachment.objects.get().name == "factureexe.pdf"
