@@ -122,6 +122,23 @@ class AdminInvitationForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
 
+class DescribedErrorsMixin:
+    """Ties each field's error message to its input (aria-describedby, RGAA 11.10) on Wagtail's admin fields.
+
+    Wagtail's `formattedfield` links an input to its help text only; the message shows in the
+    container whose id `authorities/_field.html` sets to `<id>_error`, Django's own convention.
+    Every error, from cleaning or added by a view (a wrong code), goes through `add_error`.
+    """
+
+    def add_error(self, field, error) -> None:
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields:
+                bound = self[name]
+                described_by = [f"{bound.id_for_label}-helptext"] if bound.help_text else []
+                self.fields[name].widget.attrs["aria-describedby"] = " ".join([*described_by, f"{bound.auto_id}_error"])
+
+
 class NewPasswordMixin:
     """Validates `password` with the platform's rules (AUTH_PASSWORD_VALIDATORS), including personal details."""
 
@@ -134,7 +151,7 @@ class NewPasswordMixin:
         return password
 
 
-class SignupForm(NewPasswordMixin, forms.Form):
+class SignupForm(DescribedErrorsMixin, NewPasswordMixin, forms.Form):
     email = forms.EmailField(label="Adresse email", disabled=True, required=False)
     first_name = forms.CharField(
         label="Prénom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
@@ -195,7 +212,7 @@ class PasswordResetForm(WagtailPasswordResetForm):
         request_password_reset(self.cleaned_data["email"])
 
 
-class TokenForm(forms.Form):
+class TokenForm(DescribedErrorsMixin, forms.Form):
     token = forms.CharField(
         label="Code",
         max_length=16,

@@ -1,6 +1,7 @@
 """Sign-up from an invitation link (/admin/inscription/…) and the password rules."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
@@ -14,6 +15,16 @@ from tests.test_invitations import STRONG, token_from_email
 def link(authority, main_agent):
     invitations.invite(email="nouveau@exemple.fr", role=Role.AGENT, authority=authority, issued_by=main_agent)
     return f"/admin/inscription/{token_from_email('nouveau@exemple.fr')}/"
+
+
+def assert_error_shown_and_tied(html: str, field_id: str, message: str) -> None:
+    """The field's message is in its error container, which its input names in aria-describedby (RGAA 11.10),
+    outside any « login-form », whose field errors Wagtail's CSS hides (display: none)."""
+    soup = BeautifulSoup(html, "html.parser")
+    error = soup.find(id=f"{field_id}_error")
+    assert error is not None and message in error.get_text()
+    assert error.find_parent(class_="login-form") is None
+    assert f"{field_id}_error" in soup.find(id=field_id)["aria-describedby"].split()
 
 
 def form(**overrides):
@@ -79,6 +90,14 @@ def test_weak_passwords_are_refused(client, link, password, message):
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not User.objects.filter(email="nouveau@exemple.fr").exists()
+
+
+def test_a_refused_password_says_why_next_to_the_field(client, link):
+    client.get(link)
+    response = client.post("/admin/inscription/", form(password="Mediature2026!"))
+    assert_error_shown_and_tied(response.content.decode(), "id_password", "trop facile à deviner")
+    help_text = BeautifulSoup(response.content, "html.parser").find(id="id_password")["aria-describedby"]
+    assert "id_password-helptext" in help_text.split()  # the rules stay tied too
 
 
 def test_the_rules_are_shown_next_to_the_field(client, link):

@@ -9,6 +9,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.test_signup import assert_error_shown_and_tied
 
 SETUP = "/admin/double-authentification/configurer/"
 VERIFY = "/admin/double-authentification/verifier/"
@@ -68,6 +69,7 @@ def test_a_wrong_code_does_not_confirm_the_device(client, new_admin):
     client.get(SETUP)
     response = client.post(SETUP, {"token": "000000"})
     assert response.status_code == 200
+    assert_error_shown_and_tied(response.content.decode(), "id_token", "Ce code n'est pas valide.")
     assert not TOTPDevice.objects.filter(user=new_admin, confirmed=True).exists()
 
 
@@ -79,7 +81,9 @@ def test_next_sign_in_asks_for_the_code(client, new_admin):
     sign_in(other, new_admin)
     response = other.get("/admin/collectivites/")
     assert response.status_code == 302 and response.url.startswith(VERIFY)
-    assert other.post(VERIFY, {"token": "123456"}).status_code == 200
+    wrong = other.post(VERIFY, {"token": "123456"})
+    assert wrong.status_code == 200
+    assert_error_shown_and_tied(wrong.content.decode(), "id_token", "Ce code n'est pas valide.")
     forget_failures(new_admin)
     device = TOTPDevice.objects.get(user=new_admin)
     TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)  # the set-up already used this time step's code
