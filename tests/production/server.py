@@ -101,15 +101,23 @@ def start_gunicorn(env: dict[str, str], log: Path, timeout: float = 60) -> Gunic
     with log.open("wb") as output:
         process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=output, stderr=subprocess.STDOUT)
     server = Gunicorn(process, url, log)
+    try:
+        wait_until_healthy(server, timeout)
+    except BaseException:  # never leave a gunicorn behind, whatever stopped the wait
+        server.stop()
+        raise
+    return server
+
+
+def wait_until_healthy(server: Gunicorn, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited ({process.returncode}):\n{server.log_tail()}")
+        if server.process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited ({server.process.returncode}):\n{server.log_tail()}")
         try:
-            with urllib.request.urlopen(f"{url}/health/", timeout=5) as response:  # noqa: S310 (our loopback)
+            with urllib.request.urlopen(f"{server.url}/health/", timeout=5) as response:  # noqa: S310 (loopback)
                 if response.status == 200:
-                    return server
+                    return
         except OSError:  # refused, reset or timed out while gunicorn boots
             time.sleep(0.3)
-    server.stop()
     raise RuntimeError(f"gunicorn did not answer /health/ within {timeout} s:\n{server.log_tail()}")
