@@ -14,13 +14,16 @@ ids of the user's authorities: the search narrows what the user may see, it
 never widens it. Wagtail's own search index keeps pages, images and documents.
 """
 
+import operator
+from functools import reduce
+
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Lower
+from django.db.models.functions import Cast, Lower
 
-from cases.models import Case, MessageCase, Note
+from cases.models import Case, CaseSearch, MessageCase, Note
 from cases.search.document import SEARCH_CONFIG, Reindex, reindex_after_commit, reindex_cases
 
 __all__ = ["Reindex", "count_up_to", "reindex_after_commit", "reindex_cases", "search_cases"]
@@ -42,8 +45,8 @@ def search_cases(queryset: QuerySet[Case], term: str, authority_ids) -> QuerySet
     A number matches the case number exactly. Words match on PostgreSQL when all
     of them are in the case's vector (French stemming, accents ignored), or when
     the whole term is close to the citizen's names or email (pg_trgm's word
-    similarity, at its default threshold of 0.6). `authority_ids` (a list or a
-    subquery) are the user's authorities, the first column of both indexes.
+    similarity, at its default threshold of 0.6). `authority_ids` are the user's
+    authorities, the first column of both indexes.
     """
     term = term.strip()
     if not term:
@@ -55,7 +58,20 @@ def search_cases(queryset: QuerySet[Case], term: str, authority_ids) -> QuerySet
         return queryset.filter(*(contains_word(word) for word in term.split()))
     words = SearchQuery(term, config=SEARCH_CONFIG, search_type="plain")
     close_names = TrigramWordSimilar(F("search__names"), Lower(Func(Value(term), function="unaccent")))
-    return queryset.filter(Q(search__document=words) | close_names, search__authority_id__in=authority_ids)
+    return queryset.filter(Q(search__document=words) | close_names, in_authorities(authority_ids))
+
+
+def in_authorities(authority_ids) -> Q:
+    """`authority = id` for each id, typed as the column (bigint).
+
+    btree_gin has no `bigint = integer` operator: compared with an untyped literal
+    (an integer) the authority would stay out of the index scan and be filtered on
+    every matching row of every authority. `__in` takes no typed expressions, hence
+    one equality per authority (an agent mostly has one).
+    """
+    column = CaseSearch._meta.get_field("authority").target_field
+    typed = [Q(search__authority_id=Cast(Value(pk), output_field=column)) for pk in authority_ids]
+    return reduce(operator.or_, typed, Q(pk__in=[]))
 
 
 def contains_word(word: str) -> Q:

@@ -1,0 +1,86 @@
+"""Lookups by name, email and words are served by indexes at national scale (issue #10), checked with EXPLAIN.
+
+PostgreSQL only. The tables get enough rows (and ANALYZE) for the planner to read
+them whole if no index served the expression the ORM emits: a functional index on
+UPPER(column) for the case-insensitive `__iexact` of similar cases, the GIN
+indexes of the cases' search rows for words and close names.
+"""
+
+import random
+
+import pytest
+from django.db import connection
+
+from authorities.models import Authority, Role
+from cases.access import cases_for
+from cases.admin_index import SEARCH_COUNT_LIMIT
+from cases.models import Case, Citizen
+from cases.search import reindex_cases, search_cases
+from cases.workflow import similar_cases
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query plans")
+
+ROWS = 40_000
+AUTHORITIES = 100  # each has 1 % of the cases, as at national scale
+FIRST_NAMES = ["Camille", "Léa", "Hugo", "Louis", "Chloé", "Inès", "Jules", "Manon", "Nathan", "Sarah"]
+TOPICS = ["facture d'eau", "stationnement", "crèche", "nuisances sonores", "permis de construire", "aide sociale"]
+SCANNED_TABLES = [Case._meta.db_table, Citizen._meta.db_table, "cases_casesearch"]
+
+
+@pytest.fixture
+def national(db):
+    """Cases and citizens over many authorities, indexed and analysed: the planner's view of a big table.
+
+    The other authorities are written in bulk, without the page sections their creation builds one by one.
+    """
+    agent = MembershipFactory(role=Role.AGENT).user
+    others = Authority.objects.bulk_create(
+        Authority(name=f"Commune {n}", slug=f"commune-{n}") for n in range(1, AUTHORITIES)
+    )
+    authorities = [agent.memberships.get().authority, *others]
+    rng = random.Random(10)
+    cases = Case.objects.bulk_create(
+        Case(authority=authorities[n % AUTHORITIES], description=f"Demande {n} : {rng.choice(TOPICS)}.")
+        for n in range(ROWS)
+    )
+    Citizen.objects.bulk_create(
+        Citizen(case=case, first_name=rng.choice(FIRST_NAMES), last_name=f"Nom{n}", email=f"usager{n}@exemple.fr")
+        for n, case in enumerate(cases)
+    )
+    reindex_cases(case.number for case in cases)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return agent, Case.objects.select_related("citizen").get(pk=cases[ROWS // 2].pk)
+
+
+def plan(queryset) -> str:
+    return queryset.explain()
+
+
+def assert_no_sequential_scan(queryset) -> None:
+    text = plan(queryset)
+    for table in SCANNED_TABLES:
+        assert f"Seq Scan on {table}" not in text, text
+
+
+def test_similar_cases_use_the_upper_name_and_email_indexes(national):
+    agent, case = national
+    case.citizen.last_name = case.citizen.last_name.upper()  # as an agent may type it
+    assert_no_sequential_scan(similar_cases(agent, case))
+    assert "citizen_name_upper" in plan(similar_cases(agent, case))
+    case.citizen.first_name, case.citizen.last_name = "X", "Y"
+    assert "citizen_email_upper" in plan(similar_cases(agent, case))
+
+
+def test_the_search_reads_its_gin_indexes_with_the_authority(national):
+    agent, _ = national
+    authority_ids = [agent.memberships.get().authority_id]
+    # Words, a name, an email and a misspelled name: one data set for all (building it takes seconds).
+    for term in ["facture", "crèche refusée", "Nom15000", "usager15000@exemple.fr", "Nomm1500"]:
+        found = search_cases(cases_for(agent).with_unprocessed_count(), term, authority_ids)
+        assert_no_sequential_scan(found.order_by("due_date", "-number")[:50])
+        assert_no_sequential_scan(found.order_by()[: SEARCH_COUNT_LIMIT + 1])
+    words = search_cases(cases_for(agent), "facture", authority_ids)
+    assert "Index Cond: ((authority_id = '" in plan(words), plan(words)  # the scope is read from the GIN index
+    assert "case_search_document" in plan(words)
