@@ -5,7 +5,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format bench
+.PHONY: install run test lint format bench bench-scale
 
 install: $(VENV)/.installed
 
@@ -38,3 +38,7 @@ test: lint
 # Benchmarks print figures; they are not part of `make test`.
 bench: install
 	TESTING=1 $(VENV)/bin/pytest tests/benchmarks -s -o addopts="-p no:cacheprovider"
+
+# 10k, 100k then 1M cases on PostgreSQL through gunicorn (SCALE_SIZES, SCALE_DATABASE_URL: tests/benchmarks/scale/run.py).
+bench-scale: install
+	$(PY) -m tests.benchmarks.scale.run
