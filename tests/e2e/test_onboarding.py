@@ -34,6 +34,10 @@ def sign_up(page, email, first_name, last_name, axe=None) -> None:
     assert page.input_value("#id_email") == email
     page.fill("#id_first_name", first_name)
     page.fill("#id_last_name", last_name)
+    page.fill("#id_password", "Mediature2026!")  # long enough, but the platform's name
+    page.check("#id_terms")
+    page.get_by_role("button", name="Créer mon compte").click()
+    assert_visible_error(page, "id_password", "trop facile à deviner")
     page.fill("#id_password", "court")
     assert page.locator("li[data-ok=false]", has_text="Au moins 12 caractères").is_visible()
     page.fill("#id_password", PASSWORDS[email])
@@ -44,6 +48,14 @@ def sign_up(page, email, first_name, last_name, axe=None) -> None:
     page.get_by_role("button", name="Créer mon compte").click()
     page.wait_for_url("**/admin/login/**")
     assert page.get_by_text("Votre compte est créé").is_visible()
+
+
+def assert_visible_error(page, field_id: str, message: str) -> None:
+    """The field's error message is shown (not only a red box) and is what the field is described by."""
+    shown = page.locator(f"#{field_id}_error").get_by_text(message)
+    shown.wait_for()  # the page sent back after the click
+    assert shown.is_visible()
+    assert f"{field_id}_error" in page.get_attribute(f"#{field_id}", "aria-describedby").split()
 
 
 def invite(page, email, role_label) -> None:
@@ -61,6 +73,10 @@ def test_onboarding_from_authority_creation_to_a_published_page(page, axe, brows
     # The admin signs in with both factors and creates the authority.
     sign_in(page, admin.email, TEST_PASSWORD)
     page.wait_for_url("**/double-authentification/verifier/**")
+    page.fill("#id_token", "000000")
+    page.get_by_role("button", name="Valider").click()
+    assert_visible_error(page, "id_token", "Ce code n'est pas valide.")
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
     page.fill("#id_token", f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}")
     page.get_by_role("button", name="Valider").click()
     page.wait_for_url(re.compile(r"/admin/$"))
