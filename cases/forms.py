@@ -166,7 +166,7 @@ class CitizenForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Citizen
         fields = ["gender", "first_name", "last_name", "street", "postal_code", "city", "phone", "email"]
-        labels = {"email": _("Adresse e-mail")}
+        labels = {"email": _("Adresse électronique")}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -207,13 +207,19 @@ class CaseForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Case
         fields = ["prior_complaint", "prior_complaint_answered", "description", "email_copy_wanted"]
-        labels = {"email_copy_wanted": _("Envoyez-moi par e-mail une copie de mes réponses.")}
+        labels = {"email_copy_wanted": _("Envoyez-moi par courriel une copie de mes réponses.")}
 
     field_order = ["prior_complaint", "prior_complaint_answered", "description", "documents", "email_copy_wanted"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["documents"].widget.group_class = "fr-upload-group"
+
+    def describe_documents_with(self, message_id: str) -> None:
+        """Tie a message shown under the file field (files to choose again) to its input, after its help text."""
+        documents = self["documents"]
+        described_by = [documents.aria_describedby or "", message_id]
+        self.fields["documents"].widget.attrs["aria-describedby"] = " ".join(filter(None, described_by))
 
 
 class RequestForms:
@@ -234,7 +240,7 @@ class RequestForms:
         valid = all([form.is_valid() for form in self])
         if valid and self.case.cleaned_data["email_copy_wanted"] and not self.citizen.cleaned_data["email"]:
             self.case.add_error(
-                "email_copy_wanted", _("Indiquez votre adresse e-mail pour recevoir une copie de vos réponses.")
+                "email_copy_wanted", _("Indiquez votre adresse électronique pour recevoir une copie de vos réponses.")
             )
             valid = False
         return valid

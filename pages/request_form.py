@@ -2,7 +2,8 @@
 
 Abuse checks come first and count every attempt; a refused or invalid
 submission stores nothing and re-renders the form with what was typed (except
-files: browsers never let a page pre-fill a file input, so the page says so).
+files: browsers never let a page pre-fill a file input, so the error summary and
+the file field both say to choose them again).
 """
 
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from wagtail.models import Page
 
 from cases.forms import HONEYPOT_FIELD, RequestForms
 from cases.intake import create_case_from_request
@@ -29,6 +31,10 @@ TOO_MANY_ATTEMPTS = Refusal(
     "enregistrée : merci de patienter quelques minutes avant de la renvoyer. Ce que vous avez saisi "
     "est conservé ci-dessous.",
 )
+FILES_AGAIN = "les fichiers choisis n'ont pas été conservés (par sécurité) : choisissez-les à nouveau avant d'envoyer."
+# The authority's own page about personal data (pages/defaults.py), linked from the form's notice.
+PRIVACY_PAGE_SLUG = "donnees-personnelles"
+
 TRAPPED = Refusal(
     400,
     "Votre demande n'a pas pu être enregistrée. Merci de réessayer ; si le problème persiste, "
@@ -64,6 +70,8 @@ def render_form(
     files_dropped: bool = False,
 ) -> TemplateResponse:
     forms = forms or RequestForms()
+    if files_dropped:
+        forms.case.describe_documents_with(f"{forms.case['documents'].auto_id}_again")
     response = page.render(
         request,
         context_overrides={
@@ -71,6 +79,8 @@ def render_form(
             "refusal": refusal,
             "error_summary": forms.error_summary() if forms.citizen.is_bound else [],
             "files_dropped": files_dropped,
+            "files_again": FILES_AGAIN,
+            "privacy_page": Page.objects.sibling_of(page).live().filter(slug=PRIVACY_PAGE_SLUG).first(),
             "honeypot_field": HONEYPOT_FIELD,
         },
     )

@@ -1,8 +1,10 @@
 """The public mediation request form: what a good request records, and how every bad one is refused."""
 
 import io
+import re
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -67,12 +69,12 @@ def test_form_page_shows_the_fields_in_the_original_order(client, authority):
         "Code postal",
         "Ville",
         "Téléphone",
-        "Adresse e-mail",
+        "Adresse électronique",
         "Avez-vous effectué une première réclamation auprès du service concerné ?",
         "Avez-vous reçu une réponse à cette réclamation ?",
         "Motif de la demande",
         "Documents",
-        "Envoyez-moi par e-mail une copie de mes réponses.",
+        "Envoyez-moi par courriel une copie de mes réponses.",
         "L'envoi de ce formulaire vaut acceptation des",
         "Envoyer",
     ]
@@ -82,6 +84,29 @@ def test_form_page_shows_the_fields_in_the_original_order(client, authority):
     assert '<option value="" selected>Non spécifié</option>' in html
     assert 'href="/conditions-generales-d-utilisation/"' in html
     assert 'type="file" name="documents"' in html and "multiple" in html
+
+
+def test_form_tells_what_is_done_with_personal_data_before_sending(client, authority):
+    html = client.get(FORM_URL).content.decode()
+
+    notice = BeautifulSoup(html, "html.parser").find(id="donnees-personnelles")
+    assert "Vos données personnelles" in notice.get_text()
+    assert "seuls médiateurs de Ville de Démo" in " ".join(notice.get_text().split())
+    links = [link["href"] for link in notice.find_all("a")]
+    assert links == ["/demo/donnees-personnelles/", "/politique-de-confidentialite/"]
+    assert html.index('id="donnees-personnelles"') < html.index(">Envoyer</button>")
+
+
+def visible_text(html: str) -> str:
+    return " ".join(BeautifulSoup(html, "html.parser").get_text().split())
+
+
+def test_the_form_says_adresse_electronique_or_courriel_never_email(client, authority):
+    shown = client.get(FORM_URL).content.decode()
+    refused = client.post(FORM_URL, {"email_copy_wanted": "on"}).content.decode()
+
+    for html in (shown, refused):
+        assert not re.search(r"\be-?mails?\b", visible_text(html), re.IGNORECASE)
 
 
 def test_honeypot_is_hidden_from_people_and_assistive_technologies(client, authority):
@@ -198,7 +223,7 @@ BAD_REQUESTS = {
     ),
     "no contact method": (
         lambda: valid_data(email="", phone_numero="", street="", postal_code="", city="", email_copy_wanted=None),
-        ["Indiquez au moins un moyen de vous contacter : email, adresse postale complète ou téléphone."],
+        ["Indiquez au moins un moyen de vous contacter : adresse électronique, adresse postale complète ou téléphone."],
     ),
     "11 files": (lambda: valid_data(documents=many_files(11)), ["10 fichiers au maximum."]),
     "6 MiB file": (
@@ -235,7 +260,7 @@ BAD_REQUESTS = {
     ),
     "copy without email": (
         lambda: valid_data(email=""),
-        ["Indiquez votre adresse e-mail pour recevoir une copie de vos réponses."],
+        ["Indiquez votre adresse électronique pour recevoir une copie de vos réponses."],
     ),
 }
 
@@ -297,11 +322,30 @@ def test_refused_form_keeps_what_was_typed(client, authority):
     assert_nothing_stored()
 
 
-def test_refused_form_asks_to_attach_the_files_again(client, authority):
+def test_refused_form_asks_to_choose_the_files_again_in_the_summary_and_beside_the_field(client, authority):
     response = client.post(FORM_URL, valid_data(first_name="", documents=[SimpleUploadedFile("courrier.pdf", PDF)]))
 
-    assert "merci de les joindre à nouveau" in response.content.decode()
+    soup = BeautifulSoup(response.content, "html.parser")
+    summary = soup.find(id="form-errors")
+    assert "2 points à corriger" in summary.get_text()
+    again = summary.find("a", href="#id_documents")
+    assert "choisissez-les à nouveau" in again.get_text()
+    beside = soup.find(id="id_documents_again")
+    assert "choisissez-les à nouveau" in beside.get_text()
+    assert "id_documents_again" in soup.find(id="id_documents")["aria-describedby"].split()
     assert_nothing_stored()
+
+
+def test_missing_contact_method_marks_no_valid_field(client, authority):
+    data = valid_data(email="", phone_numero="", street="", postal_code="", city="", email_copy_wanted=None)
+
+    soup = BeautifulSoup(client.post(FORM_URL, data).content, "html.parser")
+
+    contact = soup.find(id="coordonnees")
+    assert "fr-fieldset--error" not in contact["class"]  # DSFR paints every label of such a fieldset red
+    assert not contact.select(".fr-input-group--error, .fr-select-group--error, .fr-fieldset--error, [aria-invalid]")
+    message = soup.find(id=contact["aria-describedby"])
+    assert "Indiquez au moins un moyen de vous contacter" in message.get_text()
 
 
 def test_typed_markup_is_escaped_when_the_form_is_shown_again(client, authority):
