@@ -103,7 +103,7 @@ class AuthorityForm(forms.ModelForm):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Adresse email", max_length=254)
+    email = forms.EmailField(label="Adresse électronique", max_length=254)
     role = forms.ChoiceField(label="Rôle", choices=(), widget=forms.RadioSelect)
 
     def __init__(self, *args, roles=(Role.AGENT, Role.EDITOR), **kwargs):
@@ -116,7 +116,7 @@ class InvitationForm(forms.Form):
 
 
 class AdminInvitationForm(forms.Form):
-    email = forms.EmailField(label="Adresse email", max_length=254)
+    email = forms.EmailField(label="Adresse électronique", max_length=254)
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
@@ -152,7 +152,7 @@ class NewPasswordMixin:
 
 
 class SignupForm(DescribedErrorsMixin, NewPasswordMixin, forms.Form):
-    email = forms.EmailField(label="Adresse email", disabled=True, required=False)
+    email = forms.EmailField(label="Adresse électronique", disabled=True, required=False)
     first_name = forms.CharField(
         label="Prénom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
     )

@@ -154,7 +154,7 @@ SPECS = [
     Spec(
         "case_acknowledgement",
         {"case": CASE, "citizen": person("Camille", "D'Almeida"), "answers": ANSWERS, "send_copy": False},
-        facts=(*CASE_FACTS, "Camille D'Almeida", "répondre à cet email"),
+        facts=(*CASE_FACTS, "Camille D'Almeida", "répondre à ce courriel"),
         absent=("Copie de votre demande", '"bloquée"'),
         variant="sans copie",
     ),
@@ -162,7 +162,7 @@ SPECS = [
     message_spec(
         "case_message_to_citizen",
         1,
-        ("Mme D'Almeida", "Vous pouvez répondre directement à cet email", "d'une pièce jointe"),
+        ("Mme D'Almeida", "Vous pouvez répondre directement à ce courriel", "d'une pièce jointe"),
         citizen=CITIZEN,
     ),
     message_spec("case_message_to_third_party", 3, ("3 pièces jointes", "médiateur")),
@@ -273,7 +273,7 @@ SPECS = [
             "reset_url": "https://mediature.example/auth/mot-de-passe/reset?token=x&uid=7",
             "valid_minutes": 60,
         },
-        facts=("Jeanne", "60 minutes", "vous pouvez ignorer cet email"),
+        facts=("Jeanne", "60 minutes", "vous pouvez ignorer ce courriel"),
         links=("https://mediature.example/auth/mot-de-passe/reset?token=x&uid=7",),
     ),
     Spec(

@@ -50,7 +50,7 @@ def signup(request):
             return TemplateResponse(request, "authorities/signup_invalid.html", {"reason": str(error)}, status=410)
         del request.session[SESSION_KEY]
         messages.success(
-            request, "Votre compte est créé. Connectez-vous avec votre adresse email et votre mot de passe."
+            request, "Votre compte est créé. Connectez-vous avec votre adresse électronique et votre mot de passe."
         )
         return redirect(f"{reverse('wagtailadmin_login')}?registered")
     return TemplateResponse(request, "authorities/signup.html", {"form": form, "invitation": invitation})
