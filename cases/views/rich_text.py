@@ -78,6 +78,12 @@ class RichTextArea(DraftailRichTextArea):
     def __init__(self, attrs=None):
         super().__init__(features=FEATURES, attrs=attrs)
 
+    @property
+    def media(self) -> forms.Media:
+        """Draftail's media and our script that writes the editor's text into the form as it is sent
+        (static/js/draftail-save.js): Draftail itself writes it 250 ms after the last change only."""
+        return super().media + forms.Media(js=["js/draftail-save.js"])
+
     def value_from_datadict(self, data, files, name):
         value = data.get(name)
         if value is None or not value.strip():
