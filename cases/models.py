@@ -254,7 +254,10 @@ class Citizen(models.Model):
     def clean(self) -> None:
         if not (self.email or self.phone or self.has_address):
             raise ValidationError(
-                _("Indiquez au moins un moyen de vous contacter : adresse électronique, adresse postale complète ou téléphone.")
+                _(
+                    "Indiquez au moins un moyen de vous contacter : adresse électronique, "
+                    "adresse postale complète ou téléphone."
+                )
             )
 
 
