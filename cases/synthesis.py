@@ -8,10 +8,14 @@ summary of its messages and its closing.
 reportlab is pure Python and its built-in Helvetica, encoded in WinAnsi
 (cp1252), covers French; any character outside it becomes « ? » rather than
 a missing glyph.
+
+Free texts (the request, notes, the closing's result) have no length limit: they
+are drawn outside tables, as flowing text wrapped here once (`text_flowables`).
 """
 
+import functools
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
@@ -20,7 +24,8 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from cases.models import Case, Message, Note
 from cases.notes import as_text
@@ -29,12 +34,70 @@ from cases.workflow import EMPTY, display, person
 BLUE = colors.HexColor("#000091")
 GREY = colors.HexColor("#666666")
 LABEL_WIDTH = 62 * mm
+MARGIN = 18 * mm
+FRAME_PADDING = 6  # reportlab's Frame pads its content by 6 points on each side
+TEXT_WIDTH = A4[0] - 2 * MARGIN - 2 * FRAME_PADDING
+LINES_PER_PARAGRAPH = 40
+
+
+def in_font(value: str) -> str:
+    """The text in cp1252, the encoding of the built-in fonts: other characters become « ? »."""
+    return str(value).encode("cp1252", "replace").decode("cp1252")
 
 
 def pdf_text(value: str) -> str:
     """Text for a Paragraph: cp1252 only, markup escaped, line breaks kept."""
-    value = str(value).encode("cp1252", "replace").decode("cp1252")
-    return escape(value).replace("\n", "<br/>")
+    return escape(in_font(value)).replace("\n", "<br/>")
+
+
+def word_pieces(word: str, width: float, measure) -> Iterator[str]:
+    """The word, or pieces of it that each fit `width` when it is wider (a long URL, a run of characters)."""
+    if measure(word) <= width:
+        yield word
+        return
+    start, used = 0, 0.0
+    for index, character in enumerate(word):
+        character_width = measure(character)
+        if used + character_width > width and index > start:
+            yield word[start:index]
+            start, used = index, 0.0
+        used += character_width
+    yield word[start:]
+
+
+def wrapped_lines(text: str, font: str, size: float, width: float) -> Iterator[str]:
+    """The text broken into lines that fit `width`: source line breaks kept, words wrapped greedily.
+
+    Each character is measured a bounded number of times, so the time is linear in the text's length.
+    """
+    measure = functools.lru_cache(maxsize=4096)(lambda value: stringWidth(value, font, size))
+    space = measure(" ")
+    for source_line in in_font(text).split("\n"):
+        words, used = [], 0.0
+        for word in source_line.split():
+            for piece in word_pieces(word, width, measure):
+                piece_width = measure(piece)
+                if words and used + space + piece_width > width:
+                    yield " ".join(words)
+                    words, used = [], 0.0
+                used += piece_width + (space if words else 0)
+                words.append(piece)
+        yield " ".join(words)
+
+
+def text_flowables(text: str, style: ParagraphStyle) -> list[Flowable]:
+    """A free text of any length as paragraphs of at most LINES_PER_PARAGRAPH lines that already fit the page.
+
+    A table row never breaks across pages (a long text in a cell raised LayoutError), and reportlab
+    wraps a paragraph's remaining text again at each page it spans (quadratic: a 1 MB note outlasted
+    the web worker's timeout). Wrapped once here and handed over in bounded paragraphs, the text
+    flows from page to page in a time linear in its length.
+    """
+    lines = [escape(line) for line in wrapped_lines(text, style.fontName, style.fontSize, TEXT_WIDTH)]
+    return [
+        Paragraph("<br/>".join(lines[start : start + LINES_PER_PARAGRAPH]), style)
+        for start in range(0, len(lines), LINES_PER_PARAGRAPH)
+    ]
 
 
 class Styles:
@@ -99,7 +162,6 @@ def contact_rows(case: Case) -> list[tuple[str, str]]:
 
 def request_rows(case: Case) -> list[tuple[str, str]]:
     return [
-        ("Motif de la demande", case.description),
         ("Premier recours à l'amiable effectué ?", display(case, "prior_complaint")),
         ("Réponse de l'administration reçue ?", display(case, "prior_complaint_answered")),
         ("Copie des réponses envoyée au requérant", display(case, "email_copy_wanted")),
@@ -121,8 +183,12 @@ def closing_rows(case: Case) -> list[tuple[str, str]]:
         ("A conduit à une médiation en présentiel", display(case, "face_to_face")),
         ("Accord des parties ?", display(case, "agreement")),
         ("Poursuite au tribunal administratif ?", display(case, "court_next")),
-        ("Résultat final (note interne)", display(case, "conclusion")),
     ]
+
+
+def long_field(label: str, text: str, styles: Styles) -> list[Flowable]:
+    """A free-text field: its label, then its text flowing across pages (see `text_flowables`)."""
+    return [Paragraph(pdf_text(label), styles.label), Spacer(1, 1 * mm), *text_flowables(text, styles.body)]
 
 
 def notes_flowables(notes: list[Note], styles: Styles) -> list:
@@ -133,7 +199,7 @@ def notes_flowables(notes: list[Note], styles: Styles) -> list:
         heading = f"{note.get_kind_display()} du {date_format(note.date, 'd/m/Y')} — {person(note.author)}"
         flowables += [
             Paragraph(pdf_text(heading), styles.label),
-            Paragraph(pdf_text(as_text(note.content)), styles.body),
+            *text_flowables(as_text(note.content), styles.body),
         ]
         flowables.append(Spacer(1, 2 * mm))
     return flowables
@@ -176,10 +242,10 @@ def build_synthesis(case: Case, notes: list[Note], messages: list[Message], *, c
         pagesize=A4,
         title=f"Synthèse du dossier n°{case.number}",
         author=case.authority.name,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
         pageCompression=1 if compress else 0,
     )
     generated = date_format(timezone.localtime(), "d/m/Y à H:i")
@@ -188,15 +254,24 @@ def build_synthesis(case: Case, notes: list[Note], messages: list[Message], *, c
         Paragraph(pdf_text(f"{case.authority.name} — document généré le {generated}"), styles.subtitle),
     ]
     sections = [
-        ("Informations générales", general_rows(case)),
-        ("Coordonnées", contact_rows(case)),
-        ("Demande", request_rows(case)),
-        ("Compétence", competence_rows(case)),
+        ("Informations générales", [fields_table(general_rows(case), styles)]),
+        ("Coordonnées", [fields_table(contact_rows(case), styles)]),
+        (
+            "Demande",
+            [*long_field("Motif de la demande", case.description, styles), fields_table(request_rows(case), styles)],
+        ),
+        ("Compétence", [fields_table(competence_rows(case), styles)]),
+        (f"Notes ({len(notes)})", notes_flowables(notes, styles)),
+        (f"Messages ({len(messages)})", messages_flowables(messages, styles)),
+        (
+            "Clôture",
+            [
+                fields_table(closing_rows(case), styles),
+                *long_field("Résultat final (note interne)", display(case, "conclusion"), styles),
+            ],
+        ),
     ]
-    for heading, rows in sections:
-        story += [Paragraph(pdf_text(heading), styles.heading), fields_table(rows, styles)]
-    story += [Paragraph(f"Notes ({len(notes)})", styles.heading), *notes_flowables(notes, styles)]
-    story += [Paragraph(f"Messages ({len(messages)})", styles.heading), *messages_flowables(messages, styles)]
-    story += [Paragraph("Clôture", styles.heading), fields_table(closing_rows(case), styles)]
+    for heading, flowables in sections:
+        story += [Paragraph(pdf_text(heading), styles.heading), *flowables]
     document.build(story)
     return buffer.getvalue()

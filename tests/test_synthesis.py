@@ -2,13 +2,16 @@
 
 import base64
 import re
+import time
 import zlib
 
 import pytest
 from django.urls import reverse
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from cases import workflow
+from cases import synthesis, workflow
 from cases.choices import NoteKind, Outcome
+from cases.mail.sanitize import sanitize_note_html
 from cases.models import Case, Citizen, Message
 from cases.synthesis import build_synthesis
 from tests.factories import CaseFactory
@@ -100,3 +103,66 @@ def test_characters_outside_the_font_do_not_break_it(case):
     Citizen.objects.filter(pk=case.pk).update(last_name="Иванов 🙂")
     case = Case.objects.get(pk=case.pk)
     assert build_synthesis(case, [], []).startswith(b"%PDF")
+
+
+def page_count(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type /Page\b(?!s)", pdf))
+
+
+def test_a_long_request_flows_across_pages(case):
+    """A request of 61 lines or 4,100 characters was one table cell taller than a page: LayoutError, HTTP 500."""
+    lines = [f"Ligne {number} du motif de la demande." for number in range(1, 201)]
+    case.description = "\n".join(lines)
+    pdf = build_synthesis(case, [], [], compress=False)
+    text = pdf_text(pdf).splitlines()
+    assert all(line in text for line in lines)
+    assert page_count(pdf) > 2
+
+
+def test_an_unbreakable_word_wraps_within_the_page(case):
+    """A 5,000-character word (a pasted token, a long URL) is cut into lines that fit the page's width."""
+    case.description = "x" * 5000
+    text = pdf_text(build_synthesis(case, [], [], compress=False)).splitlines()
+    pieces = [line for line in text if set(line) == {"x"}]
+    assert "".join(pieces) == case.description
+    assert len(pieces) > 10
+    assert max(stringWidth(piece, "Helvetica", 9) for piece in pieces) <= synthesis.TEXT_WIDTH
+
+
+def test_notes_rich_text_is_drawn_as_text(case, agent):
+    """Draftail's sanitised HTML is drawn as plain text: markup in what the agent typed is shown, never obeyed."""
+    html = sanitize_note_html(
+        '<p>Tarif &lt;font color="red"&gt; &amp; <a href="https://exemple.fr">le lien</a></p>'
+        "<ul><li>premier</li><li>second</li></ul><script>alert(1)</script>"
+    )
+    note = NoteFactory(case=case, author=agent, content=html)
+    text = pdf_text(build_synthesis(case, [note], [], compress=False))
+    assert 'Tarif <font color="red"> & le lien' in text.replace("\n", "")  # one line, drawn in several strings
+    assert "premier\nsecond" in text
+    assert "alert" not in text and "https" not in text
+
+
+def synthesis_seconds(case, note_size: int) -> float:
+    note = NoteFactory.build(case=case, content=f"<p>{'Appel du requérant. ' * (note_size // 20)}</p>")
+    start = time.perf_counter()
+    build_synthesis(case, [note], [])
+    return time.perf_counter() - start
+
+
+def test_time_grows_linearly_with_the_text(case):
+    """reportlab wrapped a paragraph's rest again at each page: eight times the text took sixty times as long."""
+    small = min(synthesis_seconds(case, 50_000) for _ in range(3))
+    large = synthesis_seconds(case, 400_000)
+    assert large / small < 24  # linear: about 8; quadratic: about 64
+
+
+def test_a_megabyte_note_and_a_long_request_download_in_time(client, agent, case):
+    """The 1 MB note outlasted gunicorn's 30-second timeout (worker killed); the request raised LayoutError."""
+    Case.objects.filter(pk=case.pk).update(description="Motif très détaillé. " * 2500)
+    NoteFactory(case=case, author=agent, content=f"<p>{'Compte rendu de la réunion. ' * 37500}</p>")
+    client.force_login(agent)
+    start = time.perf_counter()
+    response = client.get(reverse("case:synthesis", args=[case.number]))
+    assert response.status_code == 200
+    assert time.perf_counter() - start < 30
+    assert page_count(response.content) > 100
