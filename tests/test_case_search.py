@@ -250,3 +250,13 @@ def test_cases_are_no_longer_in_wagtails_search_index(db, committed):
         case = CaseFactory(description="Nuisances sonores de la salle des fêtes.")
     assert CaseSearch.objects.filter(case=case).exists()
     assert not IndexEntry.objects.filter(content_type__model="case").exists()
+
+
+@postgresql_only
+def test_cases_holding_the_words_come_before_those_with_a_close_name(client, agent, authority, committed):
+    with committed():
+        exact = CaseFactory(authority=authority, citizen__last_name="Martin")
+        close = CaseFactory(authority=authority, citizen__last_name="Martinot")
+    client.force_login(agent)
+    numbers = [case.number for case in client.get(INDEX_URL, {"q": "Martin"}).context["object_list"]]
+    assert numbers == [exact.number, close.number]  # the newer close name would come first in the index order

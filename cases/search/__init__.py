@@ -20,7 +20,7 @@ from functools import reduce
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Func, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Lower
 
 from cases.models import Case, CaseSearch, MessageCase, Note
@@ -40,7 +40,8 @@ def case_number_query(term: str) -> int | None:
 
 
 def search_cases(queryset: QuerySet[Case], term: str, authority_ids) -> QuerySet[Case]:
-    """Cases of `queryset` matching `term`, in the queryset's own order.
+    """Cases of `queryset` matching `term`, in the queryset's own order (on PostgreSQL, those holding the
+    words first, then those whose citizen's name is only close: « Martin » before « Martinez »).
 
     A number matches the case number exactly. Words match on PostgreSQL when all
     of them are in the case's vector (French stemming, accents ignored), or when
@@ -58,7 +59,13 @@ def search_cases(queryset: QuerySet[Case], term: str, authority_ids) -> QuerySet
         return queryset.filter(*(contains_word(word) for word in term.split()))
     words = SearchQuery(term, config=SEARCH_CONFIG, search_type="plain")
     close_names = TrigramWordSimilar(F("search__names"), Lower(Func(Value(term), function="unaccent")))
-    return queryset.filter(Q(search__document=words) | close_names, in_authorities(authority_ids))
+    has_words = Q(search__document=words)
+    ordering = queryset.query.order_by or queryset.model._meta.ordering
+    return (
+        queryset.filter(has_words | close_names, in_authorities(authority_ids))
+        .annotate(has_words=ExpressionWrapper(has_words, output_field=BooleanField()))
+        .order_by(F("has_words").desc(), *ordering)
+    )
 
 
 def in_authorities(authority_ids) -> Q:
