@@ -58,7 +58,19 @@ def test_without_a_configured_secret_the_door_is_closed(client, case, door, mail
 @pytest.mark.parametrize("door", DOORS)
 @pytest.mark.parametrize(
     "body",
-    [b"pas du json", b"\xff\xfe\x00", b"[1, 2, 3]", b'{"items": "pas une liste"}', b'{"Parts": [{"ContentRef": 3}]}'],
+    [
+        b"pas du json",
+        b"{bad",
+        b"\xff\xfe\x00",
+        b"[1, 2, 3]",
+        b"null",
+        b'"texte"',
+        b'{"a": 1}',
+        b'{"items": "pas une liste"}',
+        b'{"items": [1]}',
+        b'{"items": [{}]}',
+        b'{"Parts": [{"ContentRef": 3}]}',
+    ],
 )
 def test_a_malformed_payload_gets_400_and_stores_nothing(client, case, door, body):
     if door == "mailjet" and body == b'{"items": "pas une liste"}':

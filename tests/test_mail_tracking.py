@@ -178,3 +178,27 @@ def test_a_soft_bounce_leaves_the_email_sent_while_the_provider_retries(client, 
     message = outgoing(case, "7001", provider=door)
     assert post(client, door, event).status_code == 200
     assert state(message) == (Message.State.SENT, "")
+
+
+@pytest.mark.parametrize("door", ["mailjet", "brevo"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{bad",
+        b"\xff\xfe\x00",
+        b"[1, 2, 3]",
+        b'{"a": 1}',
+        b'{"event": 3}',
+        b'[{"event": "bounce"}, "pas un objet"]',
+        b'{"items": []}',  # Brevo's inbound payload posted to the tracking door
+        b"null",
+    ],
+)
+def test_a_malformed_report_gets_400_and_changes_nothing(client, case, door, body):
+    """With valid credentials, a body that is not a delivery report answered 500 (the provider retries forever)."""
+    message = outgoing(case, "7001", provider=door)
+    response = client.post(
+        reverse(f"mail:{door}_tracking"), data=body, content_type="application/json", HTTP_AUTHORIZATION=basic_auth()
+    )
+    assert response.status_code == 400
+    assert state(message) == (Message.State.SENT, "")

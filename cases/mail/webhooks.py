@@ -8,8 +8,13 @@ door answers, as the platform needs:
 - no webhook secret configured: 403, never an open door (anymail would only warn);
 - missing or wrong basic auth: 401 (anymail answers 400);
 - body over the size limit: 413, without reading it;
-- malformed payload: 400, nothing stored;
+- malformed payload: 400, nothing stored or changed, on every door (anymail's own
+  parsing answered 500 to `{bad`, `[1,2,3]`, `{"a":1}` or non-UTF-8 bytes, and the
+  provider retried forever);
 - everything in the request is stored in one transaction before the 200.
+
+Each view says what its provider posts (`esp_events`): one email or report object,
+or a list of them, each with the field anymail relies on ("Headers", "event").
 """
 
 import json
@@ -23,9 +28,32 @@ from django.http import HttpResponse
 
 from cases.mail.inbound import InboundTooLarge, max_bytes, store_raw
 
+# What anymail raises on a payload of the wrong shape (its mapping trusts the provider's format).
+MAPPING_ERRORS = (ValueError, KeyError, TypeError, AttributeError, IndexError, AnymailError)
+
+
+class MalformedPayload(ValueError):
+    """The body is not what the provider posts: the door answers 400."""
+
+
+def is_email(value) -> bool:
+    """An inbound email as Mailjet and Brevo post it: an object with its "Headers" object."""
+    return isinstance(value, dict) and isinstance(value.get("Headers"), dict)
+
+
+def is_report(value) -> bool:
+    """A delivery report as Mailjet and Brevo post it: an object naming its "event"."""
+    return isinstance(value, dict) and isinstance(value.get("event"), str)
+
+
+def checked(items: list, is_valid) -> list[dict]:
+    if not isinstance(items, list) or not all(is_valid(item) for item in items):
+        raise MalformedPayload("payload")
+    return items
+
 
 class GuardedMixin:
-    """403 without a configured secret, 401 with missing or wrong credentials."""
+    """403 without a configured secret, 401 with missing or wrong credentials, 400 on a malformed body."""
 
     def refusal(self, request) -> HttpResponse | None:
         if not self.basic_auth:
@@ -38,18 +66,47 @@ class GuardedMixin:
             return response
         return None
 
+    def esp_events(self, payload) -> list[dict]:
+        """The provider's event objects in the decoded JSON body; MalformedPayload when it holds something else."""
+        raise NotImplementedError
+
+    def events(self, body: bytes) -> list:
+        """anymail's events from the raw body, or MalformedPayload (a provider's API failure passes through)."""
+        try:
+            return [self.esp_to_anymail_event(item) for item in self.esp_events(json.loads(body.decode("utf-8")))]
+        except requests.RequestException:
+            raise
+        except MAPPING_ERRORS as error:
+            raise MalformedPayload("payload") from error
+
+
+def malformed() -> HttpResponse:
+    return HttpResponse("Contenu invalide.", status=400)
+
 
 class GuardedTrackingMixin(GuardedMixin):
     def post(self, request, *args, **kwargs):
-        return self.refusal(request) or super().post(request, *args, **kwargs)
+        refusal = self.refusal(request)
+        if refusal is not None:
+            return refusal
+        try:
+            events = self.events(request.body)
+        except MalformedPayload:
+            return malformed()
+        for event in events:
+            self.signal.send(sender=self.__class__, event=event, esp_name=self.esp_name)
+        return HttpResponse()
 
 
 class MailjetTrackingView(GuardedTrackingMixin, MailjetTrackingWebhookView):
-    pass
+    def esp_events(self, payload) -> list[dict]:
+        """One report, or a list of them when « group events » is on in Mailjet's webhook settings."""
+        return checked(payload if isinstance(payload, list) else [payload], is_report)
 
 
 class BrevoTrackingView(GuardedTrackingMixin, BrevoTrackingWebhookView):
-    pass
+    def esp_events(self, payload) -> list[dict]:
+        return checked([payload], is_report)
 
 
 class GuardedInboundMixin(GuardedMixin):
@@ -63,11 +120,11 @@ class GuardedInboundMixin(GuardedMixin):
         if len(body) > max_bytes():
             return HttpResponse("Message trop volumineux.", status=413)
         try:
-            events = self.parse_payload(json.loads(body.decode("utf-8")))
+            events = self.events(body)
         except requests.RequestException:
             return HttpResponse("Pièce jointe indisponible chez le fournisseur, réessayez.", status=502)
-        except (ValueError, KeyError, TypeError, AttributeError, IndexError, AnymailError):
-            return HttpResponse("Contenu invalide.", status=400)
+        except MalformedPayload:
+            return malformed()
         try:
             with transaction.atomic():
                 for event in events:
@@ -78,15 +135,13 @@ class GuardedInboundMixin(GuardedMixin):
 
 
 class MailjetInboundView(GuardedInboundMixin, MailjetInboundWebhookView):
-    def parse_payload(self, payload: dict) -> list:
-        if not isinstance(payload, dict):
-            raise TypeError("payload")
-        return [self.esp_to_anymail_event(payload)]
+    def esp_events(self, payload) -> list[dict]:
+        return checked([payload], is_email)
 
 
 class BrevoInboundView(GuardedInboundMixin, BrevoInboundWebhookView):
-    def parse_payload(self, payload: dict) -> list:
-        return [self.esp_to_anymail_event(item) for item in payload["items"]]
+    def esp_events(self, payload) -> list[dict]:
+        return checked(payload.get("items") if isinstance(payload, dict) else None, is_email)
 
 
 def store_inbound_event(sender, event, esp_name: str, **kwargs) -> None:
