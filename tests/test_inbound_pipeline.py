@@ -1,12 +1,14 @@
 """Real emails through each of the three doors, threaded onto their case (or kept aside)."""
 
+import html
 from email.message import EmailMessage
 
 import pytest
 from django.core import mail
 
+from cases.mail.inbound import notice_name
 from cases.mail.outbound import queue_email
-from cases.models import CaseEvent, InboundEmail, Message, MessageCase
+from cases.models import CaseEvent, Citizen, InboundEmail, Message, MessageCase
 from tests.factories import CaseFactory
 from tests.mailbox import BREVO_API, DOORS, feed, load_eml
 
@@ -98,6 +100,7 @@ def test_a_client_reply_lands_on_its_case_to_process_without_the_quoted_history(
 
 @pytest.mark.parametrize("door", DOORS)
 def test_refused_files_are_not_kept_and_the_sender_is_told_which(inbox, case, sent, door):
+    Citizen.objects.filter(pk=case.pk).update(email="noel.oeuvray@laposte.net")
     stored = inbox(door, load_eml("thunderbird_reply.eml", [case], sent.message_id))
 
     message = stored.message
@@ -109,7 +112,7 @@ def test_refused_files_are_not_kept_and_the_sender_is_told_which(inbox, case, se
     assert notice.to == ["noel.oeuvray@laposte.net"]
     assert notice.status == Message.State.SENT
     assert notice.reply_to == case.reply_address
-    assert "facture.exe" in notice.text
+    assert "facture_exe : n'est pas un type de fichier accepté." in notice.text  # .exe is no accepted extension
 
 
 @pytest.mark.parametrize("door", DOORS)
@@ -279,3 +282,88 @@ def test_kept_aside_emails_are_listed_for_platform_admins_only(inbox, case, clie
     response = client.get(url)
     assert response.status_code == 200
     assert "Adresse de dossier falsifiée" in response.content.decode()
+
+
+# Notices of refused files: only to a known sender, quoting names that cannot become links ----------------
+
+
+def with_refused_file(sender: str, to: list[str], name: str = "facture.exe") -> bytes:
+    email = plain_email("Voici ma pièce jointe.", to, sender=sender)
+    email.add_attachment(b"MZ\x90\x00programme", maintype="application", subtype="octet-stream", filename=name)
+    return email.as_bytes()
+
+
+def notices() -> list[Message]:
+    return list(Message.objects.filter(template="rejected_attachments"))
+
+
+def test_a_forged_sender_gets_no_notice_but_the_agent_sees_the_refused_file(inbox, case):
+    """Backscatter: a forged From: made the platform mail whoever the forger named, quoting the forger's file name."""
+    stored = inbox("mta", with_refused_file("victime@exemple.org", [case.reply_address], "www.faux-site.example"))
+    assert stored.state == InboundEmail.State.THREADED
+    assert stored.message.rejected_files == [
+        {"name": "www.faux-site.example", "reason": "« www.faux-site.example » n'est pas un type de fichier accepté."}
+    ]
+    assert notices() == []
+
+
+def test_the_citizen_is_told_whatever_the_case_of_the_address(inbox, case):
+    inbox("mta", with_refused_file("Camille <Camille.Durand@gmail.com>", [case.reply_address]))
+    [notice] = notices()
+    assert notice.to == ["Camille.Durand@gmail.com"]
+    assert notice.reply_to == case.reply_address
+
+
+def test_a_third_party_the_case_wrote_to_is_told(inbox, case, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        context = {"case": case, "citizen": case.citizen, "send_copy": False, "answers": []}
+        queue_email("case_acknowledgement", ["autre@exemple.fr"], context, case=case, cc=["Urbanisme@Mairie.fr"])
+    inbox("mta", with_refused_file("urbanisme@mairie.fr", [case.reply_address]))
+    [notice] = notices()
+    assert notice.to == ["urbanisme@mairie.fr"]
+
+
+def test_writing_first_does_not_make_a_sender_known(inbox, case):
+    """A forger cannot make itself known with a first email, then have the second one's notice sent."""
+    inbox("mta", plain_email("Bonjour.", [case.reply_address], sender="victime@exemple.org").as_bytes())
+    inbox("mta", with_refused_file("victime@exemple.org", [case.reply_address]))
+    assert notices() == []
+
+
+def test_the_notice_comes_from_the_case_the_sender_is_known_on(inbox, case, mail_settings):
+    other = CaseFactory(citizen__email="dominique@exemple.fr")
+    inbox("mta", with_refused_file("dominique@exemple.fr", [case.reply_address, other.reply_address]))
+    [notice] = notices()
+    assert notice.reply_to == other.reply_address
+
+
+def test_the_notice_quotes_a_safe_name_once_with_a_reason_of_its_own(inbox, case):
+    name = "www.banque-exemple.fr payez sur https://banque-exemple.fr " + "x" * 200 + ".zip"
+    inbox("mta", with_refused_file(case.citizen.email, [case.reply_address], name))
+    [notice] = notices()
+    shown = notice_name(name)
+    assert len(shown) == 80 and shown.endswith("…")
+    for body in (notice.text, html.unescape(notice.html)):
+        assert shown in body
+        assert "n'est pas un type de fichier accepté." in body
+        assert "banque-exemple.fr" not in body and "www.banque" not in body and "https://banque" not in body
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("facture.pdf", "facture.pdf"),
+        ("Relevé de compte mars 2024.PDF", "Relevé de compte mars 2024.PDF"),
+        ("photo.jpeg", "photo.jpeg"),
+        ("payez-ici.zip", "payez-ici_zip"),
+        ("www.faux-site.example", "www_faux-site_example"),
+        ("faux-site.example.pdf", "faux-site_example.pdf"),
+        ("paiement@faux-site.example", "paiement_faux-site_example"),
+        ("https://faux-site.example/facture.pdf", "facture.pdf"),  # only the base name is ever kept
+        ("faux\u3002site\uff0eexample", "faux_site_example"),
+        ("relev\u202efdp.exe", "relevfdp_exe"),  # the bidi control is taken out first
+        ("a" * 100 + ".pdf", "a" * 75 + "….pdf"),
+    ],
+)
+def test_a_refused_name_is_quoted_bounded_and_link_free(name, shown):
+    assert notice_name(name) == shown

@@ -23,6 +23,7 @@ provider retries, an MTA pipes once per recipient) is one Message.
 import hmac
 import logging
 import mimetypes
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -48,7 +49,7 @@ from cases.models import (
     MessageCase,
     reply_signature,
 )
-from cases.uploads import RejectedFile, check_upload, max_size_label, store_attachments
+from cases.uploads import EXTENSIONS, RejectedFile, check_upload, display_name, max_size_label, store_attachments
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,11 @@ AUTO_REPLY_SUBJECT = re.compile(
 )
 BOUNCE_SENDERS = ("mailer-daemon", "postmaster")
 ACCEPTED_KINDS_LABEL = "images, PDF, documents texte, tableurs et présentations (Word, Excel, PowerPoint, OpenDocument)"
+NOTICE_NAME_LENGTH = 80
+# What a mail client needs to make a link of a name: dots (ASCII, ideographic, full-width), @, : and slashes.
+LINK_CHARACTERS = re.compile(r"[.\u3002\uff0e\uff61@\uff20:/\\]")
+# The accepted extensions, none of them a top-level domain: « facture.pdf » keeps its dot, « offre.zip » does not.
+SAFE_EXTENSIONS = frozenset(extension for extensions in EXTENSIONS.values() for extension in extensions)
 
 
 class InboundTooLarge(Exception):
@@ -394,7 +400,7 @@ def create_message(
     if rejected:
         message.rejected_files = rejected
         message.save(update_fields=["rejected_files"])
-        notify_rejected(message, parseaddr(from_header)[1], rejected, target.cases[0], auto_reply)
+        notify_rejected(message, parseaddr(from_header)[1], rejected, target.cases, auto_reply)
     return message
 
 
@@ -409,7 +415,7 @@ def store_files(message: Message, files: list, cases: list[Case]) -> list[dict]:
     for position, (name, data, cid) in enumerate(files):
         try:
             if position >= MAX_ATTACHMENTS:
-                raise RejectedFile(f"« {name} » : {MAX_ATTACHMENTS} fichiers au maximum par message.")
+                raise RejectedFile(f"{MAX_ATTACHMENTS} fichiers au maximum par message.")
             accepted.append(check_upload(name, data))
             cids.append(cid)
         except RejectedFile as refusal:
@@ -418,14 +424,59 @@ def store_files(message: Message, files: list, cases: list[Case]) -> list[dict]:
     return rejected
 
 
-def notify_rejected(message: Message, sender: str, rejected: list[dict], case: Case, auto_reply: bool) -> None:
-    """Tell the sender which files were refused, unless that could start a loop."""
+def known_correspondent(case: Case, address: str) -> bool:
+    """The case's citizen, or someone the case's emails were sent to: addresses the platform has vouched for.
+
+    The sender of an earlier inbound email does not count: a forged From: would make itself known
+    with a first email, then have the next one's notice sent to its victim.
+    """
+    address = address.lower()
+    citizen = getattr(case, "citizen", None)
+    if citizen is not None and citizen.email.lower() == address:
+        return True
+    sent = Message.objects.filter(case_links__case=case, direction=Message.Direction.OUT).values_list("to", "cc")
+    return any(address == recipient.lower() for to, cc in sent for recipient in [*to, *cc])
+
+
+def notice_name(name: str) -> str:
+    """A refused file's name as the notice quotes it: at most NOTICE_NAME_LENGTH characters, never a link.
+
+    The sender chose the name, and the notice goes out under the platform's name: a name such as
+    « www.banque-exemple.fr » or « payez-ici.zip » (.zip is a top-level domain) would be made a link
+    by the reader's mail client. Link characters become « _ », except the dot of an accepted extension.
+    """
+    stem, extension = os.path.splitext(display_name(name))
+    if extension.lower() not in SAFE_EXTENSIONS:
+        stem, extension = stem + extension, ""
+    stem = LINK_CHARACTERS.sub("_", stem)
+    if len(stem) + len(extension) > NOTICE_NAME_LENGTH:
+        stem = stem[: NOTICE_NAME_LENGTH - len(extension) - 1] + "…"
+    return stem + extension
+
+
+def notice_reason(reason: str, name: str) -> str:
+    """The refusal without the file's name, which `notice_name` quotes once: « dépasse 10 Mo. »."""
+    return reason.replace(f"« {display_name(name)} »", "").lstrip(" :")
+
+
+def notify_rejected(message: Message, sender: str, rejected: list[dict], cases: list[Case], auto_reply: bool) -> None:
+    """Tell the sender which files were refused, if the sender is known on one of the cases.
+
+    From: is whatever the sender wrote: answering anyone would let a forger have the platform mail
+    its victims (backscatter). Auto-replies and the platform's own addresses get nothing (no loops).
+    """
     if auto_reply or not sender or sender.lower().endswith("@" + settings.INBOUND_DOMAIN.lower()):
         return
+    case = next((case for case in cases if known_correspondent(case, sender)), None)
+    if case is None:
+        return
+    files = [
+        {"name": notice_name(file["name"]), "reason": notice_reason(file["reason"], file["name"])} for file in rejected
+    ]
     queue_email(
         "rejected_attachments",
         [sender],
-        {"rejected": rejected, "max_size_label": max_size_label(), "accepted_kinds_label": ACCEPTED_KINDS_LABEL},
+        {"rejected": files, "max_size_label": max_size_label(), "accepted_kinds_label": ACCEPTED_KINDS_LABEL},
         case=case,
         in_reply_to=message.message_id,
     )
