@@ -6,6 +6,10 @@ class CasesConfig(AppConfig):
     verbose_name = "Dossiers"
 
     def ready(self) -> None:
+        from cases.checks import require_webhook_secret
+
+        require_webhook_secret()  # here, not as a system check: gunicorn runs none
+
         from cases.mail.signals import connect
 
         connect()

@@ -7,7 +7,6 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from cases.checks import inbound_webhook_secret
 from cases.models import InboundEmail
 from tests.factories import CaseFactory
 from tests.mailbox import basic_auth, load_eml, mailjet_payload, pipe, post_webhook
@@ -130,18 +129,3 @@ def test_receive_email_refuses_an_empty_input(case):
         sys.stdin = stdin
     assert refused.value.returncode == 65
     assert not InboundEmail.objects.exists()
-
-
-def test_production_refuses_to_start_without_the_webhook_secret(settings):
-    settings.DEBUG = False
-    settings.TESTING = False
-    settings.ANYMAIL = {"WEBHOOK_SECRET": ""}
-    [error] = inbound_webhook_secret(None)
-    assert error.id == "cases.E001"
-    settings.ANYMAIL = {"WEBHOOK_SECRET": "court"}
-    assert inbound_webhook_secret(None)
-    settings.ANYMAIL = {"WEBHOOK_SECRET": "mediature:un-secret-assez-long-pour-la-prod"}
-    assert inbound_webhook_secret(None) == []
-    settings.DEBUG = True
-    settings.ANYMAIL = {"WEBHOOK_SECRET": ""}
-    assert inbound_webhook_secret(None) == []

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cases.checks import MIN_PASSWORD_LENGTH, require_webhook_secret, webhook_secret_problem
 from mediature.sentry import scrub_event
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +50,62 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+LONG_ENOUGH = "p" * MIN_PASSWORD_LENGTH
+
+
+@pytest.mark.parametrize(
+    ("secret", "problem"),
+    [
+        ("", "n'est pas défini"),
+        (None, "n'est pas défini"),
+        ([], "n'est pas défini"),
+        ("un-long-secret-sans-utilisateur", "n'a pas la forme « utilisateur:mot-de-passe »"),
+        (f":{LONG_ENOUGH}", "n'a pas la forme « utilisateur:mot-de-passe »"),
+        ("mediature:court", "a un mot de passe de 5 caractères"),
+        ([f"mailjet:{LONG_ENOUGH}", "brevo:court"], "a un mot de passe de 5 caractères"),
+        (f"mediature:{LONG_ENOUGH}", ""),
+        ([f"mailjet:{LONG_ENOUGH}", f"brevo:{LONG_ENOUGH}"], ""),  # a list, to rotate the secret
+    ],
+)
+def test_the_webhook_secret_rule(secret, problem):
+    assert webhook_secret_problem(secret) == problem
+
+
+def test_development_and_tests_need_no_webhook_secret(settings):
+    settings.ANYMAIL = {"WEBHOOK_SECRET": ""}
+    settings.DEBUG, settings.TESTING = True, False
+    require_webhook_secret()
+    settings.DEBUG, settings.TESTING = False, True
+    require_webhook_secret()
+
+
+WEB = [sys.executable, "-c", "import mediature.wsgi"]  # what gunicorn loads: no system check runs
+WORKER = [sys.executable, "manage.py", "run_huey"]
+COMMAND = [sys.executable, "manage.py", "check"]
+
+
+def start(command: list[str], secret: str) -> subprocess.CompletedProcess:
+    env = production_env(ANYMAIL_WEBHOOK_SECRET=secret)
+    return subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("secret", ["", "mediature:court", "sans-deux-points-mais-assez-long"])
+def test_web_worker_and_commands_all_refuse_a_weak_webhook_secret_saying_what_is_expected(secret):
+    """A short user:password stopped every command on cases.E001 while gunicorn served with it."""
+    for command in (WEB, WORKER, COMMAND):
+        result = start(command, secret)
+        assert result.returncode != 0, command
+        assert "ANYMAIL_WEBHOOK_SECRET" in result.stderr, command
+        expected = f"avec un utilisateur non vide et un mot de passe de {MIN_PASSWORD_LENGTH} caractères au moins"
+        assert "« utilisateur:mot-de-passe »" in result.stderr and expected in result.stderr, command
+
+
+def test_web_and_commands_start_with_a_sound_webhook_secret():
+    for command in (WEB, COMMAND):
+        result = start(command, f"mediature:{LONG_ENOUGH}")
+        assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,6 @@ from django.db.models.signals import post_delete, post_save
 
 
 def connect() -> None:
-    from cases import checks  # noqa: F401  (registers the system checks)
     from cases.mail import admin, routes, webhooks
     from cases.mail import tracking as bounces
     from cases.models import Case
