@@ -25,8 +25,9 @@ WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
 # The code stays root's: the app's user can write only its media and its home.
 COPY . /app
-# The key only lets the settings load for this step; it is not kept in the image.
-RUN SECRET_KEY=build-time-only-collectstatic python manage.py collectstatic --noinput -v0 \
+# The key and webhook secret only let the settings load for this step; they are not kept in the image.
+RUN SECRET_KEY=build-time-only-collectstatic ANYMAIL_WEBHOOK_SECRET=build:build-time-only-secret \
+    python manage.py collectstatic --noinput -v0 \
     && mkdir -p /app/media && chown mediature:mediature /app/media
 USER mediature
 # Probes: GET /health/ (database, and Redis when set); compose.yaml has one.
