@@ -10,6 +10,12 @@ groups by hand, the groups below follow memberships (authorities/signals.py):
   that authority's section only, and image and document permissions on the
   authority's own collection, so editors never touch another section or file.
 
+Documents: the authority's collection holds the files of its public pages, which
+citizens download (/documents/<id>/<file>); its child « <collectivité> — interne »
+is private (a Wagtail collection view restriction: its editors and the platform
+admins only), for the files that are not meant to be published. Images have no
+private place: they are only ever shown on public pages.
+
 Platform admins are superusers, or members of the « Administrateurs de la
 plateforme » group. Membership of that group is given by an accepted admin
 invitation and taken back by a revocation (authorities/invitations.py), never
@@ -21,7 +27,13 @@ from django.contrib.auth import get_permission_codename
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+from wagtail.models import (
+    Collection,
+    CollectionViewRestriction,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+)
 from wagtail.models.content_types import get_default_page_content_type
 
 from authorities.models import AGENT_ROLES, Authority, Role
@@ -29,6 +41,7 @@ from authorities.models import AGENT_ROLES, Authority, Role
 MEDIATORS_GROUP = "Médiateurs"
 EDITORS_GROUP_PREFIX = "Éditeurs — "
 PLATFORM_ADMINS_GROUP = "Administrateurs de la plateforme"
+PRIVATE_COLLECTION_SUFFIX = " — interne"
 
 # Enough to write and publish pages; deleting or moving a section stays with platform admins.
 EDITOR_PAGE_ACTIONS = ("add", "change", "publish", "lock", "unlock")
@@ -115,6 +128,28 @@ def authority_collection(authority: Authority) -> Collection:
 
 
 @transaction.atomic
+def private_collection(authority: Authority, readers: list[Group]) -> Collection:
+    """The authority's private documents: a child of its collection that only `readers` (and superusers) download.
+
+    Found as the child carrying a view restriction, so renaming the authority renames it. The parent is read
+    again: collections are kept sorted by name, so adding another authority's moves this one in the tree.
+    """
+    parent = Collection.objects.get(pk=authority_collection(authority).pk)
+    name = (authority.name + PRIVATE_COLLECTION_SUFFIX)[: Collection._meta.get_field("name").max_length]
+    collection = parent.get_children().filter(view_restrictions__isnull=False).first()
+    if collection is None:
+        collection = parent.add_child(instance=Collection(name=name))
+    elif collection.name != name:
+        collection.name = name
+        collection.save(update_fields=["name"])
+    restriction, _ = CollectionViewRestriction.objects.get_or_create(
+        collection=collection, defaults={"restriction_type": CollectionViewRestriction.GROUPS}
+    )
+    restriction.groups.set(readers)
+    return collection
+
+
+@transaction.atomic
 def editors_group(authority: Authority) -> Group:
     """The authority's editors group, with page permissions on its section (created or renamed if needed).
 
@@ -133,6 +168,7 @@ def editors_group(authority: Authority) -> Group:
     collection = authority_collection(authority)
     for permission in permissions_named(EDITOR_COLLECTION_PERMISSIONS):
         GroupCollectionPermission.objects.get_or_create(group=group, collection=collection, permission=permission)
+    private_collection(authority, readers=[group, group_with_admin_access(PLATFORM_ADMINS_GROUP)])
     return group
 
 

@@ -213,6 +213,9 @@ WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "french"},
 }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "txt", "xlsx"]
+# Documents always go through Wagtail's view, which applies the private collections (authorities/permissions.py),
+# even on a remote storage (whose default would be a redirect to the file's public address).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_I18N_ENABLED = False
 
 # Email: console locally; Mailjet (then Brevo) through anymail when configured.

@@ -57,7 +57,7 @@ def test_a_mediator_elsewhere_stays_a_mediator(agent, other_authority):
 
 
 def test_sync_leaves_groups_it_does_not_manage(agent):
-    admins = Group.objects.create(name=PLATFORM_ADMINS_GROUP)
+    admins, _ = Group.objects.get_or_create(name=PLATFORM_ADMINS_GROUP)
     agent.groups.add(admins)
     agent.memberships.get().delete()
     assert group_names(agent) == {PLATFORM_ADMINS_GROUP}
@@ -106,7 +106,7 @@ def test_platform_admins_are_superusers_or_members_of_the_admins_group(agent, pl
     assert not is_platform_admin(agent)
     assert not is_platform_admin(AnonymousUser())
     staff = UserFactory()
-    staff.groups.add(Group.objects.create(name=PLATFORM_ADMINS_GROUP))
+    staff.groups.add(Group.objects.get_or_create(name=PLATFORM_ADMINS_GROUP)[0])
     assert is_platform_admin(staff)
 
 

@@ -67,7 +67,8 @@ def test_editor_has_their_authority_collection_only(editor, authority, other_aut
     for model in (get_image_model(), get_document_model()):
         policy = policy_registry.get_by_type(model)
         collections = set(policy.collections_user_has_permission_for(editor, "add"))
-        assert collections == {authority.collection}
+        private = Collection.objects.get(name=f"{authority.name} — interne")
+        assert collections == {authority.collection, private}
         assert other_authority.collection not in set(policy.collections_user_has_permission_for(editor, "choose"))
         assert Collection.get_first_root_node() not in collections
 
