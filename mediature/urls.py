@@ -9,6 +9,7 @@ from mediature.health import health
 urlpatterns = [
     path("health/", health, name="health"),
     path("admin/", include("authorities.urls")),
+    path("admin/", include("pages.scope.urls")),  # scoped replacements of some Wagtail admin views
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("mail/", include("cases.mail.urls")),
