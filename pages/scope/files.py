@@ -17,6 +17,8 @@ from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
+from pages.scope.pages import explorable_pages
+
 FILE_ACTIONS = ["choose", "add", "change", "delete"]
 
 
@@ -26,8 +28,6 @@ def files_for(user, model) -> QuerySet:
 
 def visible_objects(user, model) -> QuerySet:
     """Pages of the user's sections, files of their collections; nothing of any other model."""
-    from pages.scope.pages import explorable_pages
-
     if issubclass(model, Page):
         return explorable_pages(user)
     if model in (get_document_model(), get_image_model()):
