@@ -60,9 +60,12 @@ def search_cases(queryset: QuerySet[Case], term: str, authority_ids) -> QuerySet
     words = SearchQuery(term, config=SEARCH_CONFIG, search_type="plain")
     close_names = TrigramWordSimilar(F("search__names"), Lower(Func(Value(term), function="unaccent")))
     has_words = Q(search__document=words)
+    # The constant `authority_id__in` repeats the scope `cases_for` gives as a subquery: without it the
+    # planner guesses an average authority's size, and for a big one reads all its cases one by one
+    # instead of the GIN index of (authority, words).
     ordering = queryset.query.order_by or queryset.model._meta.ordering
     return (
-        queryset.filter(has_words | close_names, in_authorities(authority_ids))
+        queryset.filter(has_words | close_names, in_authorities(authority_ids), authority_id__in=authority_ids)
         .annotate(has_words=ExpressionWrapper(has_words, output_field=BooleanField()))
         .order_by(F("has_words").desc(), *ordering)
     )
