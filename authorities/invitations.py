@@ -161,7 +161,7 @@ def sign_up(token: str, *, email: str, first_name: str, last_name: str, password
     if invitation.accepted_at or invitation.cancelled_at:
         raise InvitationError("Cette invitation a déjà été utilisée. Connectez-vous avec votre compte.")
     if normalise(email) != invitation.email:
-        raise InvitationError("L'adresse email ne correspond pas à l'invitation.")
+        raise InvitationError("L'adresse électronique ne correspond pas à l'invitation.")
     try:
         with transaction.atomic():
             user = User.objects.create_user(

@@ -19,7 +19,7 @@ class UserManager(DjangoUserManager):
 
     def _create_user(self, email, password, **extra_fields):
         if not email:
-            raise ValueError("L'adresse email est obligatoire.")
+            raise ValueError("L'adresse électronique est obligatoire.")
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
@@ -42,7 +42,7 @@ class UserManager(DjangoUserManager):
 
 class User(AbstractUser):
     username = None
-    email = models.EmailField(_("adresse email"), unique=True)
+    email = models.EmailField(_("adresse électronique"), unique=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["first_name", "last_name"]
@@ -142,7 +142,7 @@ class Membership(models.Model):
 class Invitation(models.Model):
     """A one-use invitation to join the platform (authority null: platform admin)."""
 
-    email = models.EmailField(_("adresse email"))
+    email = models.EmailField(_("adresse électronique"))
     authority = models.ForeignKey(
         Authority, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
     )

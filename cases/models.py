@@ -458,13 +458,13 @@ class InboundEmail(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("email reçu")
-        verbose_name_plural = _("emails reçus")
+        verbose_name = _("courriel reçu")
+        verbose_name_plural = _("courriels reçus")
         ordering = ["-received_at"]
         indexes = [models.Index(fields=["state", "received_at"])]
 
     def __str__(self) -> str:
-        return self.subject or f"Email reçu n°{self.pk}"
+        return self.subject or f"Courriel reçu n°{self.pk}"
 
 
 class MessageCase(models.Model):

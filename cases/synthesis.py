@@ -140,7 +140,7 @@ def general_rows(case: Case) -> list[tuple[str, str]]:
         ("Avancement du dossier", display(case, "status")),
         ("Médiateur assigné", person(case.assignee)),
         ("Échéance", display(case, "due_date")),
-        ("Email du dossier", case.reply_address),
+        ("Adresse électronique du dossier", case.reply_address),
     ]
 
 

@@ -1,12 +1,14 @@
 """Django groups follow memberships, so the admin opens to members only (authorities/permissions.py)."""
 
 from django.contrib.auth.models import AnonymousUser, Group
-from wagtail.models import GroupPagePermission
+from django.core.management import call_command
+from wagtail.models import Collection, GroupPagePermission
 
 from authorities.models import Role, User
 from authorities.permissions import (
     MEDIATORS_GROUP,
     PLATFORM_ADMINS_GROUP,
+    PRIVATE_COLLECTION_SUFFIX,
     editors_group,
     editors_group_name,
     is_platform_admin,
@@ -114,3 +116,19 @@ def test_deleting_a_member_account_deletes_its_memberships_cleanly(agent):
     agent.delete()
     assert not User.objects.filter(pk=agent.pk).exists()
     assert Group.objects.filter(name=MEDIATORS_GROUP).exists()
+
+
+def test_migrate_gives_authorities_created_before_a_change_what_new_ones_get(authority):
+    """An authority saved before its private collection existed (as on a deployed database) gets it on migrate."""
+    private = Collection.objects.get(name=authority.name + PRIVATE_COLLECTION_SUFFIX)
+    private.delete()
+    group = Group.objects.get(name=editors_group_name(authority))
+    GroupPagePermission.objects.filter(group=group).delete()
+
+    call_command("migrate", verbosity=0)
+
+    restored = Collection.objects.get(name=authority.name + PRIVATE_COLLECTION_SUFFIX)
+    assert list(restored.view_restrictions.get().groups.order_by("name")) == sorted(
+        [group, Group.objects.get(name=PLATFORM_ADMINS_GROUP)], key=lambda g: g.name
+    )
+    assert GroupPagePermission.objects.filter(group=group, page=authority.page).exists()

@@ -246,7 +246,7 @@ def test_due_date_cannot_be_in_the_past(client, agent, case):
 def test_close_asks_for_confirmation_and_an_outcome(client, agent, case):
     client.force_login(agent)
     page = client.get(url("close", case)).content.decode()
-    assert "Le requérant sera notifié par email" in page
+    assert "Le requérant sera notifié par courriel" in page
     response = client.post(url("close", case), {"outcome": ""})
     assert response.status_code == 200
     assert "Le type de clôture est obligatoire pour clôturer le dossier." in text(response)

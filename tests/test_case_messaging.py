@@ -163,7 +163,7 @@ def test_third_parties_get_one_email_with_the_attachments(client, main_agent, ca
 @pytest.mark.parametrize(
     ("data", "files", "error"),
     [
-        ({"to": "pas-une-adresse, ok@mairie.fr"}, [], "Adresse email invalide : « pas-une-adresse »."),
+        ({"to": "pas-une-adresse, ok@mairie.fr"}, [], "Adresse électronique invalide : « pas-une-adresse »."),
         ({"to": ""}, [], "Indiquez au moins un destinataire."),
         ({"to": ", ".join(f"a{n}@mairie.fr" for n in range(21))}, [], "20 destinataires au maximum."),
         ({"subject": ""}, [], "Le sujet est obligatoire."),

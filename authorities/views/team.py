@@ -113,7 +113,7 @@ class InviteMemberView(TeamMixin, FormView):
             messages.success(
                 self.request,
                 f"{outcome.user} avait déjà un compte : il fait désormais partie de l'équipe "
-                "et en est informé par email.",
+                "et en est informé par courriel.",
             )
         else:
             messages.success(self.request, f"Invitation envoyée à {outcome.invitation.email}.")
@@ -168,7 +168,7 @@ class RemoveMemberView(MemberActionView):
     def get_context_data(self, **kwargs):
         message = (
             f"{self.membership.user} n'aura plus accès à {self.authority}. Ses dossiers de cette collectivité "
-            "ne seront plus assignés et il en sera informé par email."
+            "ne seront plus assignés et il en sera informé par courriel."
         )
         return super().get_context_data(confirmation_message=message, **kwargs)
 
@@ -230,7 +230,9 @@ class InviteAdminView(PlatformAdminMixin, FormView):
             form.add_error("email", str(error))
             return self.form_invalid(form)
         if outcome.added_directly:
-            messages.success(self.request, f"{outcome.user} est désormais administrateur et en est informé par email.")
+            messages.success(
+                self.request, f"{outcome.user} est désormais administrateur et en est informé par courriel."
+            )
         else:
             messages.success(self.request, f"Invitation envoyée à {outcome.invitation.email}.")
         return redirect("authorities_platform_admins")
@@ -264,7 +266,7 @@ class RevokeAdminView(PlatformAdminMixin, TemplateView):
         return super().get_context_data(
             membership=None,
             confirmation_message=f"{self.admin} ne sera plus administrateur de la plateforme "
-            "et en sera informé par email.",
+            "et en sera informé par courriel.",
             action_url=self.request.path,
             cancel_url=reverse("authorities_platform_admins"),
             button_label="Oui, révoquer",

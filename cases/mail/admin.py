@@ -1,4 +1,4 @@
-"""Platform admins' view of the inbound emails, in Wagtail's admin (Paramètres › Emails reçus).
+"""Platform admins' view of the inbound emails, in Wagtail's admin (Paramètres › Courriels reçus).
 
 Emails that could not be threaded (unknown or forged case address, too many cases,
 unreadable) are kept aside here, never attached to a case. Only superusers see
@@ -62,7 +62,7 @@ def register() -> None:
     class InboundEmailViewSet(snippets.SnippetViewSet):
         model = InboundEmail
         icon = "mail"
-        menu_label = "Emails reçus"
+        menu_label = "Courriels reçus"
         add_to_settings_menu = True
         inspect_view_enabled = True
         inspect_view_fields = [

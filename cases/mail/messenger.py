@@ -34,7 +34,7 @@ def normalise_addresses(addresses) -> list[str]:
         try:
             validate_email(address)
         except ValidationError:
-            raise ValidationError(f"Adresse email invalide : « {address} ».") from None
+            raise ValidationError(f"Adresse électronique invalide : « {address} ».") from None
         if address not in cleaned:
             cleaned.append(address)
     return cleaned

@@ -48,7 +48,7 @@ QUEUED_GRACE = timedelta(minutes=10)
 PERMANENT_ERRORS = (AnymailRecipientsRefused, AnymailInvalidAddress)
 INTERRUPTED = (
     "Envoi interrompu : le processus d'envoi s'est arrêté pendant l'envoi. "
-    "L'email a pu ne pas partir ; renvoyez-le si nécessaire."
+    "Le courriel a pu ne pas partir ; renvoyez-le si nécessaire."
 )
 
 # Emails carrying a personal sign-up or password-reset link: their body is forgotten once the email

@@ -65,7 +65,7 @@ class RecipientsField(forms.CharField):
                 invalid.append(address)
         if invalid:
             quoted = ", ".join(f"« {address} »" for address in invalid)
-            raise ValidationError(f"Adresse email invalide : {quoted}.", code="invalid")
+            raise ValidationError(f"Adresse électronique invalide : {quoted}.", code="invalid")
         if len(value) > MAX_RECIPIENTS:
             raise ValidationError(f"{MAX_RECIPIENTS} destinataires au maximum.", code="too_many")
 
@@ -89,7 +89,7 @@ class MessageForm(forms.Form):
     body = RichTextField(
         label="Message",
         help_text="Mise en forme simple : gras, italique, listes, liens. "
-        "Le requérant peut répondre directement à l'email reçu.",
+        "Le requérant peut répondre directement au courriel reçu.",
         error_messages={"required": "Le message est vide."},
     )
     files = DocumentsField(

@@ -81,7 +81,7 @@ def test_an_agents_day(page, axe, authority, agent, tmp_path):
 
     page.get_by_role("link", name="Clôturer le dossier").click()
     page.wait_for_url(f"**/admin/dossiers/{case.number}/cloturer/")
-    page.wait_for_selector("text=Le requérant sera notifié par email")
+    page.wait_for_selector("text=Le requérant sera notifié par courriel")
     page.select_option("#id_outcome", Outcome.FAVORABLE_TO_CITIZEN)
     page.get_by_role("button", name="Oui, clôturer le dossier").click()
     page.wait_for_selector(f"text=Dossier n°{case.number} est clôturé.")

@@ -25,7 +25,7 @@
       { ok: password.length > 0 && !/^\d+$/.test(password), text: "Pas uniquement des chiffres" },
       {
         ok: password.length > 0 && !personalWords(form).some(function (word) { return lowered.indexOf(word) !== -1; }),
-        text: "Ne contient ni votre nom, ni votre prénom, ni votre adresse email",
+        text: "Ne contient ni votre nom, ni votre prénom, ni votre adresse électronique",
       },
       { ok: new Set(password).size >= 8, text: "Difficile à deviner : plusieurs mots sans lien, pas un mot de passe courant" },
     ];
