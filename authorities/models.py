@@ -6,6 +6,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 SLUG_VALIDATOR = RegexValidator(
@@ -53,6 +54,9 @@ class User(AbstractUser):
         verbose_name = _("utilisateur")
         verbose_name_plural = _("utilisateurs")
         ordering = ["last_name", "first_name"]
+        # Sign-in, password reset and invitations look addresses up case-insensitively (`email__iexact`,
+        # UPPER(email) = UPPER(…) on PostgreSQL): the unique index on the raw column does not serve that.
+        indexes = [models.Index(Upper("email"), name="user_email_upper")]
 
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
@@ -158,6 +162,7 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
+        indexes = [models.Index(Upper("email"), name="invitation_email_upper")]
 
     def __str__(self) -> str:
         return self.email

@@ -9,6 +9,7 @@ indexes of the cases' search rows for words and close names.
 import random
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 
 from authorities.models import Authority, Role
@@ -91,3 +92,13 @@ def test_the_search_reads_its_gin_indexes_with_the_authority(national):
     words = search_cases(cases_for(agent), "facture", authority_ids)
     assert "Index Cond: ((authority_id = '" in plan(words), plan(words)  # the scope is read from the GIN index
     assert "case_search_document" in plan(words)
+
+
+def test_sign_in_and_password_reset_find_the_member_by_an_indexed_address(db):
+    User = get_user_model()
+    User.objects.bulk_create(User(email=f"agent{n}@mairie{n % 100}.fr", password="!") for n in range(20_000))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    lookup = User.objects.filter(email__iexact="Agent15000@Mairie0.fr")  # as UserManager.get_by_natural_key
+    assert "Seq Scan" not in plan(lookup), plan(lookup)
+    assert "user_email_upper" in plan(lookup)
