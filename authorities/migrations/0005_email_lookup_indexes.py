@@ -5,19 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('authorities', '0004_french_wording'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("authorities", "0004_french_wording"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='invitation',
-            index=models.Index(django.db.models.functions.text.Upper('email'), name='invitation_email_upper'),
+            model_name="invitation",
+            index=models.Index(django.db.models.functions.text.Upper("email"), name="invitation_email_upper"),
         ),
         migrations.AddIndex(
-            model_name='user',
-            index=models.Index(django.db.models.functions.text.Upper('email'), name='user_email_upper'),
+            model_name="user",
+            index=models.Index(django.db.models.functions.text.Upper("email"), name="user_email_upper"),
         ),
     ]
