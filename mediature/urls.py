@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from mediature.health import health
+from mediature.media import image_file
 
 urlpatterns = [
     path("health/", health, name="health"),
@@ -14,10 +15,6 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("mail/", include("cases.mail.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-
+if settings.MEDIA_URL.startswith("/"):  # not when a CDN or an object storage serves the media
+    urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", image_file, name="image_file"))
 urlpatterns.append(path("", include(wagtail_urls)))
