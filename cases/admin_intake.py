@@ -20,10 +20,10 @@ from django.views.decorators.http import require_http_methods
 from authorities.models import Authority
 from cases import workflow
 from cases.access import agent_authority_ids
-from cases.admin_index import index_url, optional_url
 from cases.choices import Channel, Originator
 from cases.forms import CaseForm, CitizenForm, RequestForms
 from cases.intake import create_case_from_request
+from cases.workspace.index import index_url, optional_url
 
 AGENT_LABELS = {
     "prior_complaint": "Premier recours à l'amiable effectué auprès du service concerné ?",

@@ -1,6 +1,6 @@
 """The agents' workspace in Wagtail's admin: case index, dashboard panels, lists, agent intake.
 
-The logic lives in cases/admin_*.py; this module only registers it with Wagtail.
+The logic lives in cases/workspace/ and cases/admin_intake.py; this module only registers it with Wagtail.
 """
 
 from django.templatetags.static import static
@@ -10,8 +10,8 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail_modeladmin.options import modeladmin_register
 
-from cases.admin_index import VIEW_MINE, VIEW_TITLES, VIEW_UNASSIGNED, CaseAdmin, index_url
-from cases.admin_lists import ListsGroup
+from cases.workspace.index import VIEW_MINE, VIEW_TITLES, VIEW_UNASSIGNED, CaseAdmin, index_url
+from cases.workspace.lists import ListsGroup
 
 case_admin = modeladmin_register(CaseAdmin)
 modeladmin_register(ListsGroup)
@@ -53,7 +53,7 @@ def admin_accessibility_fixes() -> str:
 
 @hooks.register("construct_homepage_panels")
 def add_dashboard_panels(request, panels: list) -> None:
-    from cases.admin_dashboard import construct_homepage_panels
+    from cases.workspace.dashboard import construct_homepage_panels
 
     construct_homepage_panels(request, panels)
 

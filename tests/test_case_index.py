@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from authorities.models import Role
-from cases.admin_index import has_url
 from cases.choices import Channel, Status
 from cases.models import Case, Citizen, Domain, Message, MessageCase
 from cases.search import reindex_cases
+from cases.workspace.index import has_url
 from tests.conftest import member_of
 from tests.factories import AuthorityFactory, CaseFactory, MembershipFactory
 

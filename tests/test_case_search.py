@@ -12,12 +12,12 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from cases.admin_index import SEARCH_COUNT_LIMIT
 from cases.choices import NoteKind
 from cases.mail.messenger import send_case_message
 from cases.models import Case, CaseSearch, Message, MessageCase, Note
 from cases.notes import add_note
 from cases.search import Reindex, case_number_query, reindex_cases, search_cases
+from cases.workspace.index import SEARCH_COUNT_LIMIT
 from tests.factories import CaseFactory
 from tests.mailbox import pipe
 

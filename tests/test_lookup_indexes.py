@@ -14,10 +14,10 @@ from django.db import connection
 
 from authorities.models import Authority, Role
 from cases.access import cases_for
-from cases.admin_index import SEARCH_COUNT_LIMIT
 from cases.models import Case, Citizen
 from cases.search import reindex_cases, search_cases
 from cases.workflow import similar_cases
+from cases.workspace.index import SEARCH_COUNT_LIMIT
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query plans")

@@ -8,11 +8,11 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from cases import workflow
-from cases.admin_index import index_url
 from cases.models import Case
 from cases.views.case import case_context, load_case
 from cases.views.common import case_url, perform, refuse, safe_next, submit
 from cases.views.forms import AssignForm, CloseForm
+from cases.workspace.index import index_url
 
 
 def one_click(request: HttpRequest, number: int, action: Callable[[Case], object], success: str) -> HttpResponse:

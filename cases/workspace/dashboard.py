@@ -14,8 +14,8 @@ from wagtail.admin.ui.components import Component
 
 from authorities.permissions import is_platform_admin
 from cases.access import cases_for
-from cases.admin_index import VIEW_MINE, VIEW_UNASSIGNED, case_detail_url, index_url, user_agent_authorities
 from cases.dates import due_soon_limit, due_state
+from cases.workspace.index import VIEW_MINE, VIEW_UNASSIGNED, case_detail_url, index_url, user_agent_authorities
 
 SESSION_KEY = "dashboard_authority"
 PANEL_LIMIT = 10

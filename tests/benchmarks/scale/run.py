@@ -39,7 +39,7 @@ from tests.production.server import PROJECT_DIR, Gunicorn, collect_static, produ
 DATABASE_URL = os.environ.get("SCALE_DATABASE_URL", "postgres://root@127.0.0.1:5432/mediature_scale")
 SIZES = [int(size) for size in os.environ.get("SCALE_SIZES", "10000,100000,1000000").split(",")]
 REPEAT = int(os.environ.get("SCALE_REPEAT", "30"))
-PAGE_SIZE = 50  # cases a page of the index (cases/admin_index.py)
+PAGE_SIZE = 50  # cases a page of the index (cases/workspace/index.py)
 REQUEST_FORM_SLUG = "faire-une-demande"  # pages/tree.py
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
