@@ -1,6 +1,7 @@
 """Per-case reply addresses, and the Mailjet parse routes that serve them when Mailjet receives the mail."""
 
 import json
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -44,6 +45,13 @@ def test_creating_a_case_creates_its_mailjet_route(mailjet_inbound, django_captu
         "Url": "https://mediature:secret-de-test-des-webhooks@mediature.example.fr/mail/mailjet/inbound/",
     }
     assert creation.request.headers["Authorization"].startswith("Basic ")
+
+
+def test_the_route_url_keeps_a_secret_with_reserved_characters_in_its_credentials(mailjet_inbound, settings):
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": "mailjet:a@b/c#d?e:f"}
+    url = urlsplit(routes.webhook_url())
+    assert (url.hostname, url.path) == ("mediature.example.fr", "/mail/mailjet/inbound/")
+    assert (unquote(url.username), unquote(url.password)) == ("mailjet", "a@b/c#d?e:f")
 
 
 def test_an_existing_route_is_not_created_twice(mailjet_inbound, django_capture_on_commit_callbacks):

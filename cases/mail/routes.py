@@ -5,7 +5,7 @@ catch-all on INBOUND_DOMAIN serves every case and nothing is created here.
 Both calls are idempotent, so the tasks can retry them safely.
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 from django.conf import settings
@@ -27,9 +27,15 @@ def auth() -> tuple[str, str]:
 
 
 def webhook_url() -> str:
-    """The inbound webhook URL with the basic auth inside, as Mailjet expects it."""
+    """The inbound webhook URL with the basic auth inside, as Mailjet expects it.
+
+    User and password are percent-encoded: a generated secret may hold « @ », « / » or « # », which
+    would otherwise end the credentials early and send Mailjet's posts to another host or path.
+    """
     site = urlsplit(settings.SITE_URL)
-    return f"{site.scheme}://{settings.ANYMAIL['WEBHOOK_SECRET']}@{site.netloc}{reverse('mail:mailjet_inbound')}"
+    user, _, password = settings.ANYMAIL["WEBHOOK_SECRET"].partition(":")
+    credentials = f"{quote(user, safe='')}:{quote(password, safe='')}"
+    return f"{site.scheme}://{credentials}@{site.netloc}{reverse('mail:mailjet_inbound')}"
 
 
 def find_route(address: str) -> dict | None:
