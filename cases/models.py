@@ -146,6 +146,9 @@ class Case(models.Model):
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
 
     objects = CaseQuerySet.as_manager()
+    # Nothing is found through a case's references (its authority, assignee, lists): Wagtail's reference
+    # index would only add a row per case and a read-and-rewrite of it to every save.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = _("dossier")
@@ -197,6 +200,10 @@ class Case(models.Model):
             errors["outcome"] = _("Le type de clôture est obligatoire pour clôturer le dossier.")
         if errors:
             raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None) -> None:
+        """The check constraints are `clean`'s rules, stated there in Python with a message on their field;
+        PostgreSQL enforces them again on write. Asking it first would cost a query (and a savepoint) each."""
 
 
 def reply_signature(number: int) -> str:
@@ -420,6 +427,8 @@ class InboundEmail(models.Model):
     load them. A task then threads it onto its case(s); what cannot be threaded is
     kept aside for a platform admin, never attached to a case.
     """
+
+    wagtail_reference_index_ignore = True  # its one reference, to its message, is never looked up
 
     class Door(models.TextChoices):
         MAILJET = "mailjet", "Mailjet"
