@@ -150,7 +150,7 @@ def check_uploaded_files(uploads: Iterable[UploadedFile]) -> list[CheckedFile]:
     return checked
 
 
-def store_attachments(
+def attachment_rows(
     files: list[CheckedFile],
     *,
     transmitter: str,
@@ -158,28 +158,40 @@ def store_attachments(
     message=None,
     uploaded_by=None,
     inline_cids: list[str] | None = None,
-) -> list[Attachment]:
-    """Store checked files on a case and/or a message; their bytes go to the separate content table."""
+) -> list[tuple[Attachment, CheckedFile]]:
+    """Unsaved attachments of checked files on a case and/or a message, each with its file."""
     cids = inline_cids or [""] * len(files)
-    attachments = Attachment.objects.bulk_create(
-        Attachment(
-            case=case,
-            message=message,
-            name=checked.name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            transmitter=transmitter,
-            uploaded_by=uploaded_by,
-            inline_cid=cid[:255],
+    return [
+        (
+            Attachment(
+                case=case,
+                message=message,
+                name=checked.name,
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                transmitter=transmitter,
+                uploaded_by=uploaded_by,
+                inline_cid=cid[:255],
+            ),
+            checked,
         )
         for checked, cid in zip(files, cids, strict=True)
-    )
+    ]
+
+
+def save_attachments(rows: list[tuple[Attachment, CheckedFile]]) -> list[Attachment]:
+    """Two INSERTs however many files (of however many messages): the rows, then their bytes in the content table."""
+    attachments = Attachment.objects.bulk_create(attachment for attachment, _checked in rows)
     AttachmentContent.objects.bulk_create(
-        AttachmentContent(attachment=attachment, data=checked.data)
-        for attachment, checked in zip(attachments, files, strict=True)
+        AttachmentContent(attachment=attachment, data=checked.data) for attachment, checked in rows
     )
     return attachments
+
+
+def store_attachments(files: list[CheckedFile], **where) -> list[Attachment]:
+    """Store checked files on a case and/or a message (`attachment_rows`' arguments)."""
+    return save_attachments(attachment_rows(files, **where))
 
 
 def has_accepted_extension(name: str) -> bool:

@@ -49,7 +49,16 @@ from cases.models import (
     MessageCase,
     reply_signature,
 )
-from cases.uploads import EXTENSIONS, RejectedFile, check_upload, display_name, max_size_label, store_attachments
+from cases.search.document import reindex_after_commit
+from cases.uploads import (
+    EXTENSIONS,
+    CheckedFile,
+    RejectedFile,
+    check_upload,
+    display_name,
+    max_size_label,
+    store_attachments,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +145,20 @@ def process(inbound_pk: int) -> None:
             inbound.error = f"{type(error).__name__}: {error}"[:2000]
             if inbound.attempts >= MAX_ATTEMPTS:
                 set_state(inbound, InboundEmail.State.KEPT_ASIDE, InboundEmail.Reason.UNREADABLE)
-        inbound.save()
+        inbound.save(update_fields=PROCESSED_FIELDS)  # never the raw bytes again: up to 25 MB
+
+
+PROCESSED_FIELDS = (
+    "state",
+    "reason",
+    "from_header",
+    "subject",
+    "recipients",
+    "message",
+    "attempts",
+    "error",
+    "processed_at",
+)
 
 
 def set_state(inbound: InboundEmail, state: str, reason: str = "") -> None:
@@ -267,7 +289,7 @@ def find_target(msg: EmailMessage, envelope_recipient: str) -> Target:
     if len(numbers) > MAX_CASES:
         return Target(reason=InboundEmail.Reason.TOO_MANY_CASES)
     if numbers:
-        cases = list(Case.objects.filter(number__in=numbers).order_by("number"))
+        cases = list(Case.objects.filter(number__in=numbers).select_related("citizen").order_by("number"))
         return Target(cases=cases) if cases else Target(reason=InboundEmail.Reason.UNKNOWN_RECIPIENT)
     if forged:
         return Target(reason=InboundEmail.Reason.FORGED_ADDRESS)
@@ -278,6 +300,7 @@ def find_target(msg: EmailMessage, envelope_recipient: str) -> Target:
             message_links__message__message_id__in=referenced,
         )
         .distinct()
+        .select_related("citizen")
         .order_by("number")[: MAX_CASES + 1]
     )
     if len(cases) > MAX_CASES:
@@ -350,15 +373,26 @@ def thread(inbound: InboundEmail) -> None:
         set_state(inbound, InboundEmail.State.KEPT_ASIDE, target.reason)
         return
     auto_reply = is_auto_reply(msg)
-    message = existing_message(msg, from_header) or create_message(msg, inbound, from_header, target, auto_reply)
-    for case in target.cases:
-        _, created = MessageCase.objects.get_or_create(message=message, case=case, defaults={"processed": auto_reply})
-        if created:
-            CaseEvent.objects.create(
-                case=case, kind=CaseEvent.Kind.MESSAGE_RECEIVED, data={"message": message.pk, "from": sender}
-            )
+    message, created = create_message(msg, inbound, from_header, target, auto_reply)
+    link_to_cases(message, [] if created else message.case_links.values_list("case_id", flat=True), target, sender)
     inbound.message = message
     set_state(inbound, InboundEmail.State.THREADED)
+
+
+def link_to_cases(message: Message, linked, target: Target, sender: str) -> None:
+    """Put the message on each target case it is not on yet (`linked`), with a « message reçu » event:
+    one INSERT for the links and one for the events, however many cases."""
+    auto_reply, linked = message.kind == Message.Kind.AUTO_REPLY, set(linked)
+    new_cases = [case for case in target.cases if case.pk not in linked]
+    MessageCase.objects.bulk_create(
+        [MessageCase(message=message, case=case, processed=auto_reply) for case in new_cases],
+        ignore_conflicts=True,  # the same email, threaded at this very moment by another worker
+    )
+    CaseEvent.objects.bulk_create(
+        CaseEvent(case=case, kind=CaseEvent.Kind.MESSAGE_RECEIVED, data={"message": message.pk, "from": sender})
+        for case in new_cases
+    )
+    reindex_after_commit(case.pk for case in new_cases)  # bulk_create sends no post_save
 
 
 def existing_message(msg: EmailMessage, from_header: str) -> Message | None:
@@ -372,7 +406,10 @@ def existing_message(msg: EmailMessage, from_header: str) -> Message | None:
 
 def create_message(
     msg: EmailMessage, inbound: InboundEmail, from_header: str, target: Target, auto_reply: bool
-) -> Message:
+) -> tuple[Message, bool]:
+    """The email's message, and whether it was created now (False: the same email reached us before).
+
+    Inserted first, looked up only on conflict: a new email is the common case."""
     content = read_content(msg)
     message_id = (message_ids(header(msg, "message-id")) or [""])[0] or make_msgid(
         f"recu-{inbound.pk}", settings.INBOUND_DOMAIN
@@ -391,37 +428,40 @@ def create_message(
         in_reply_to=header(msg, "in-reply-to")[:998],
         references=header(msg, "references"),
     )
+    accepted, rejected = check_files(content.files)
     try:
         with transaction.atomic():
-            message = Message.objects.create(**fields)
-    except IntegrityError:  # the same email, processed at this very moment by another worker
-        return existing_message(msg, from_header)
-    rejected = store_files(message, content.files, target.cases)
+            message = Message.objects.create(**fields, rejected_files=rejected)
+    except IntegrityError:  # the same email, reaching us again or processed at this very moment by another worker
+        return existing_message(msg, from_header), False
+    store_files(message, accepted, target.cases)
     if rejected:
-        message.rejected_files = rejected
-        message.save(update_fields=["rejected_files"])
         notify_rejected(message, parseaddr(from_header)[1], rejected, target.cases, auto_reply)
-    return message
+    return message, True
 
 
-def store_files(message: Message, files: list, cases: list[Case]) -> list[dict]:
+def check_files(files: list) -> tuple[list[tuple[CheckedFile, str]], list[dict]]:
+    """The email's files: those accepted (with their Content-ID), and the refused ones as {name, reason}."""
+    accepted, rejected = [], []
+    for position, (name, data, cid) in enumerate(files):
+        try:
+            if position >= MAX_ATTACHMENTS:
+                raise RejectedFile(f"{MAX_ATTACHMENTS} fichiers au maximum par message.")
+            accepted.append((check_upload(name, data), cid))
+        except RejectedFile as refusal:
+            rejected.append({"name": name, "reason": refusal.reason})
+    return accepted, rejected
+
+
+def store_files(message: Message, accepted: list[tuple[CheckedFile, str]], cases: list[Case]) -> None:
     citizen_emails = {case.citizen.email.lower() for case in cases if hasattr(case, "citizen") and case.citizen.email}
     transmitter = (
         Transmitter.CITIZEN
         if parseaddr(message.from_email)[1].lower() in citizen_emails
         else Transmitter.ADMINISTRATION
     )
-    rejected, accepted, cids = [], [], []
-    for position, (name, data, cid) in enumerate(files):
-        try:
-            if position >= MAX_ATTACHMENTS:
-                raise RejectedFile(f"{MAX_ATTACHMENTS} fichiers au maximum par message.")
-            accepted.append(check_upload(name, data))
-            cids.append(cid)
-        except RejectedFile as refusal:
-            rejected.append({"name": name, "reason": refusal.reason})
-    store_attachments(accepted, transmitter=transmitter, message=message, inline_cids=cids)
-    return rejected
+    files = [checked for checked, _cid in accepted]
+    store_attachments(files, transmitter=transmitter, message=message, inline_cids=[cid for _file, cid in accepted])
 
 
 def known_correspondent(case: Case, address: str) -> bool:

@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Va
 from django.db.models.functions import Coalesce
 
 from cases.access import cases_for
-from cases.mail.outbound import platform_address, queue_email, sender_named
+from cases.mail.outbound import OutgoingEmail, platform_address, queue_emails, sender_named
 from cases.mail.sanitize import html_to_text, sanitize_html
 from cases.models import Case, CaseEvent, Message, MessageCase
 from cases.uploads import CheckedFile, check_count, check_upload
@@ -85,6 +85,7 @@ def send_case_message(case: Case, sender_user, to, cc, subject: str, html: str, 
         "attachment_count": len(checked),
     }
     common = dict(
+        context=context,
         case=case,
         sent_by=sender_user,
         files=checked,
@@ -92,21 +93,18 @@ def send_case_message(case: Case, sender_user, to, cc, subject: str, html: str, 
         content_subject=subject,
         content_html=clean_html,
     )
-    sent = []
+    emails = []
     if citizen_email and citizen_email in to + cc:
-        sent.append(queue_email("case_message_to_citizen", [citizen_email], context, **common))
+        emails.append(OutgoingEmail("case_message_to_citizen", [citizen_email], **common))
     others_to = [address for address in to if address != citizen_email]
     others_cc = [address for address in cc if address != citizen_email]
     if others_to or others_cc:
-        sent.append(
-            queue_email(
-                "case_message_to_third_party",
-                others_to or others_cc,
-                context,
-                cc=others_cc if others_to else [],
-                **common,
+        emails.append(
+            OutgoingEmail(
+                "case_message_to_third_party", others_to or others_cc, cc=others_cc if others_to else [], **common
             )
         )
+    sent = queue_emails(emails)
     CaseEvent.objects.create(
         case=case,
         kind=CaseEvent.Kind.MESSAGE_SENT,

@@ -20,20 +20,23 @@ exactly once or shown as failed on its case (an agent can then send it again).
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from functools import partial
+from typing import Any
 
 from anymail.exceptions import AnymailInvalidAddress, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.choices import Transmitter
 from cases.mail.rendering import render_email
-from cases.models import Case, Message, MessageCase
-from cases.uploads import CheckedFile, store_attachments
+from cases.models import Attachment, Case, Message, MessageCase
+from cases.search.document import reindex_after_commit
+from cases.uploads import CheckedFile, attachment_rows, save_attachments
 
 logger = logging.getLogger(__name__)
 
@@ -75,54 +78,75 @@ def sender_named(name: str) -> str:
     return f"{name} <{platform_address()}>"
 
 
-@transaction.atomic
-def queue_email(
-    template: str,
-    to: list[str],
-    context: dict,
-    *,
-    case: Case | None = None,
-    reply_to: str = "",
-    sent_by=None,
-    cc: list[str] | tuple = (),
-    files: list[CheckedFile] | tuple = (),
-    from_email: str = "",
-    content_subject: str = "",
-    content_html: str = "",
-    in_reply_to: str = "",
-) -> Message:
-    """Write the email as a queued row (with its attachments) and send it after commit."""
-    rendered = render_email(template, context)
-    message = Message.objects.create(
-        direction=Message.Direction.OUT,
-        status=Message.State.QUEUED,
-        template=template,
-        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
-        to=list(to),
-        cc=list(cc),
-        reply_to=reply_to or (case.reply_address if case else ""),
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
-        content_subject=content_subject,
-        content_html=content_html,
-        message_id=new_message_id(case),
-        in_reply_to=in_reply_to,
-        references=in_reply_to,
-        sent_by=sent_by,
-        next_attempt_at=timezone.now(),
+@dataclass(frozen=True)
+class OutgoingEmail:
+    """One email to queue: its template and context, who it goes to, and the case it belongs to."""
+
+    template: str
+    to: list[str]
+    context: dict
+    case: Case | None = None
+    reply_to: str = ""
+    sent_by: Any = None
+    cc: list[str] | tuple = ()
+    files: list[CheckedFile] | tuple = ()
+    from_email: str = ""
+    content_subject: str = ""
+    content_html: str = ""
+    in_reply_to: str = ""
+
+    def as_message(self) -> Message:
+        rendered = render_email(self.template, self.context)
+        return Message(
+            direction=Message.Direction.OUT,
+            status=Message.State.QUEUED,
+            template=self.template,
+            from_email=self.from_email or settings.DEFAULT_FROM_EMAIL,
+            to=list(self.to),
+            cc=list(self.cc),
+            reply_to=self.reply_to or (self.case.reply_address if self.case else ""),
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            content_subject=self.content_subject,
+            content_html=self.content_html,
+            message_id=new_message_id(self.case),
+            in_reply_to=self.in_reply_to,
+            references=self.in_reply_to,
+            sent_by=self.sent_by,
+            next_attempt_at=timezone.now(),
+        )
+
+
+def queue_email(template: str, to: list[str], context: dict, **options) -> Message:
+    """Write the email as a queued row (with its attachments) and send it after commit.
+
+    `options` are `OutgoingEmail`'s other fields (case, sent_by, cc, files…)."""
+    return queue_emails([OutgoingEmail(template, list(to), context, **options)])[0]
+
+
+# No savepoint of its own: its callers are atomic, and any error here rolls back their whole work anyway.
+@transaction.atomic(savepoint=False)
+def queue_emails(emails: list[OutgoingEmail]) -> list[Message]:
+    """Queue emails with one INSERT per table however many they are (an agent writing to the citizen and
+    to third parties queues two), each sent by its own task after commit."""
+    messages = Message.objects.bulk_create([email.as_message() for email in emails])
+    rows = []
+    for email, message in zip(emails, messages, strict=True):
+        transmitter = Transmitter.AGENT if email.sent_by else Transmitter.ADMINISTRATION
+        rows += attachment_rows(
+            list(email.files), transmitter=transmitter, case=email.case, message=message, uploaded_by=email.sent_by
+        )
+    save_attachments(rows)
+    links = MessageCase.objects.bulk_create(
+        MessageCase(message=message, case=email.case, processed=None)
+        for email, message in zip(emails, messages, strict=True)
+        if email.case is not None
     )
-    store_attachments(
-        files,
-        transmitter=Transmitter.AGENT if sent_by else Transmitter.ADMINISTRATION,
-        case=case,
-        message=message,
-        uploaded_by=sent_by,
-    )
-    if case is not None:
-        MessageCase.objects.create(message=message, case=case, processed=None)
-    transaction.on_commit(partial(enqueue_send, message.pk))
-    return message
+    reindex_after_commit(link.case_id for link in links)  # bulk_create sends no post_save
+    for message in messages:
+        transaction.on_commit(partial(enqueue_send, message.pk))
+    return messages
 
 
 def enqueue_send(message_pk: int, delay: timedelta | None = None) -> None:
@@ -134,7 +158,15 @@ def enqueue_send(message_pk: int, delay: timedelta | None = None) -> None:
         send_message(message_pk)
 
 
-def as_email(message: Message) -> EmailMultiAlternatives:
+def attached_files(message: Message) -> list[tuple[str, bytes, str]]:
+    """A claimed row's files, read only when `claim` saw it has some."""
+    if not message.has_files:
+        return []
+    attachments = message.attachments.select_related("content")
+    return [(attachment.name, bytes(attachment.content.data), attachment.content_type) for attachment in attachments]
+
+
+def as_email(message: Message, files: list[tuple[str, bytes, str]]) -> EmailMultiAlternatives:
     headers = {"Message-ID": message.message_id}
     if message.in_reply_to:
         headers["In-Reply-To"] = message.in_reply_to
@@ -153,8 +185,8 @@ def as_email(message: Message) -> EmailMultiAlternatives:
     )
     if message.html:
         email.attach_alternative(message.html, "text/html")
-    for attachment in message.attachments.select_related("content"):
-        email.attach(attachment.name, bytes(attachment.content.data), attachment.content_type)
+    for name, data, content_type in files:
+        email.attach(name, data, content_type)
     return email
 
 
@@ -173,9 +205,9 @@ def deliver(message_pk: int) -> None:
     message = claim(message_pk)
     if message is None:
         return
-    errors = []
+    errors, files = [], attached_files(message)
     for name, backend in providers():
-        email = as_email(message)
+        email = as_email(message, files)
         try:
             get_connection(backend, fail_silently=False).send_messages([email])
         except Exception as error:
@@ -191,19 +223,22 @@ def deliver(message_pk: int) -> None:
 
 
 def claim(message_pk: int) -> Message | None:
-    with transaction.atomic():
-        message = (
-            Message.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_pk, direction=Message.Direction.OUT, status=Message.State.QUEUED)
-            .first()
-        )
-        if message is None:
-            return None
-        message.status = Message.State.SENDING
-        message.attempts += 1
-        message.claimed_at = timezone.now()
-        message.save(update_fields=["status", "attempts", "claimed_at"])
-    return message
+    """Queued → sending in one statement, attempts + 1; None when the row is not queued (already sent, or
+    claimed by another worker: its UPDATE waits for the first one's, then finds the row no longer queued).
+
+    The row comes back with `has_files`, so an email without attachments costs no query for them."""
+    table, attachments = Message._meta.db_table, Attachment._meta.db_table
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    # Only table names from the models are put in the text; every value is a parameter.
+    claimed = Message.objects.raw(
+        f"""
+        UPDATE {table} SET status = %s, attempts = attempts + 1, claimed_at = %s
+        WHERE id = %s AND direction = %s AND status = %s
+        RETURNING *, EXISTS (SELECT 1 FROM {attachments} a WHERE a.message_id = {table}.id) AS has_files
+        """,  # noqa: S608
+        [Message.State.SENDING, now, message_pk, Message.Direction.OUT, Message.State.QUEUED],
+    )
+    return next(iter(claimed), None)
 
 
 def provider_message_id(email: EmailMultiAlternatives) -> str:
@@ -224,7 +259,7 @@ def record_sent(message: Message, provider: str, provider_id: str) -> None:
         error="",
         next_attempt_at=None,
     )
-    forget_secret_links(Message.objects.filter(pk=message.pk))
+    forget_secret_link(message)
 
 
 def record_failure(message: Message, errors: list[str], *, permanent: bool = False) -> None:
@@ -233,7 +268,7 @@ def record_failure(message: Message, errors: list[str], *, permanent: bool = Fal
         Message.objects.filter(pk=message.pk, status=Message.State.SENDING).update(
             status=Message.State.FAILED, error=error, next_attempt_at=None
         )
-        forget_secret_links(Message.objects.filter(pk=message.pk))
+        forget_secret_link(message)
         return
     delay = RETRY_DELAYS[min(message.attempts, len(RETRY_DELAYS)) - 1]
     updated = Message.objects.filter(pk=message.pk, status=Message.State.SENDING).update(
@@ -241,6 +276,12 @@ def record_failure(message: Message, errors: list[str], *, permanent: bool = Fal
     )
     if updated:
         enqueue_send(message.pk, delay)
+
+
+def forget_secret_link(message: Message) -> None:
+    """Blank this sent or failed email's body if its template carries a secret link (no query for the others)."""
+    if message.template in SECRET_LINK_TEMPLATES:
+        forget_secret_links(Message.objects.filter(pk=message.pk))
 
 
 def forget_secret_links(messages) -> None:
