@@ -7,12 +7,14 @@ and back. Weights rank what the words come from: the citizen's names and email
 
 The receivers below ask for it when a case or one of those related rows
 changes. Bulk writers (`seed_demo`, the benchmarks) call `reindex_cases`
-themselves. On SQLite there is no vector: the search reads the rows directly.
+themselves; `manage.py rebuild_case_search` rewrites them all (`rebuild_search`). On SQLite there is
+no vector: the search reads the rows directly.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -23,8 +25,12 @@ SEARCH_CONFIG = "french_unaccent"  # French stemming over unaccented words (migr
 MAX_SOURCE_CHARS = 200_000
 
 
-def reindex_sql() -> str:
-    """The statement writing the search rows of the cases numbered in its one array parameter."""
+BY_NUMBERS = "c.number = ANY(%(numbers)s)"
+BY_RANGE = "c.number BETWEEN %(first)s AND %(last)s"
+
+
+def reindex_sql(cases: str = BY_NUMBERS) -> str:
+    """The statement writing the search rows of the cases `cases` selects (`BY_NUMBERS`, `BY_RANGE`)."""
     case, citizen, note = Case._meta.db_table, Citizen._meta.db_table, Note._meta.db_table
     message, link = Message._meta.db_table, MessageCase._meta.db_table
     names = "concat_ws(' ', z.first_name, z.last_name, z.email)"
@@ -42,7 +48,7 @@ def reindex_sql() -> str:
                 %(max)s), '')), 'D'),
             lower(unaccent({names}))
         FROM {case} c LEFT JOIN {citizen} z ON z.case_id = c.number
-        WHERE c.number = ANY(%(numbers)s)
+        WHERE {cases}
         ON CONFLICT (case_id) DO UPDATE
         SET authority_id = EXCLUDED.authority_id, document = EXCLUDED.document, names = EXCLUDED.names
     """  # noqa: S608
@@ -55,6 +61,28 @@ def reindex_cases(numbers: Iterable[int]) -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute(reindex_sql(), {"config": SEARCH_CONFIG, "max": MAX_SOURCE_CHARS, "numbers": numbers})
+
+
+def rebuild_search(batch_size: int, progress: Callable[[int, int], None]) -> int:
+    """Rewrite every case's search row, one statement per range of `batch_size` case numbers, each
+    committed on its own: nothing is read into Python, so memory stays flat at a million cases, and a
+    stopped rebuild leaves the ranges done so far rewritten. `progress(last number done, last number)`
+    follows each range. Returns the number of ranges (nothing to do on SQLite, which has no vector)."""
+    if connection.vendor != "postgresql":
+        return 0
+    bounds = Case.objects.aggregate(first=Min("number"), last=Max("number"))  # the primary key's two ends
+    if bounds["first"] is None:
+        return 0
+    ranges = 0
+    for first in range(bounds["first"], bounds["last"] + 1, batch_size):
+        last = min(first + batch_size - 1, bounds["last"])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                reindex_sql(BY_RANGE), {"config": SEARCH_CONFIG, "max": MAX_SOURCE_CHARS, "first": first, "last": last}
+            )
+        ranges += 1
+        progress(last, bounds["last"])
+    return ranges
 
 
 class Reindex:
