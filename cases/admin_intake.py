@@ -7,18 +7,19 @@ the originator (« origine de la demande ») and, for agents of several
 authorities, the authority. The case is created by the same service as the
 public form (`cases.intake.create_case_from_request`), with the agent as actor;
 like a web request, the citizen gets the acknowledgement email when an address
-is given. The agent may take the case at once (« M'assigner ce dossier »).
+is given. The agent may take the case at once (« M'assigner ce dossier »): it is then created assigned,
+in the same transaction.
 """
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
 from authorities.models import Authority
-from cases import workflow
 from cases.access import agent_authority_ids
 from cases.choices import Channel, Originator
 from cases.forms import CaseForm, CitizenForm, RequestForms
@@ -42,10 +43,24 @@ class AgentCaseForm(CaseForm):
         self.fields["prior_complaint_answered"].help_text = "Uniquement si un premier recours a été effectué."
 
 
+class AuthorityChoiceField(forms.ModelChoiceField):
+    """One of the authorities the form read once (`known`): cleaning the choice asks the database nothing."""
+
+    known: list[Authority] = []
+
+    def to_python(self, value) -> Authority | None:
+        if value in self.empty_values:
+            return None
+        for authority in self.known:
+            if str(authority.pk) == str(value):
+                return authority
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+
+
 class IntakeForm(forms.Form):
     """What only an agent chooses: where the request came from, and for which authority."""
 
-    authority = forms.ModelChoiceField(label="Collectivité", queryset=Authority.objects.none(), empty_label=None)
+    authority = AuthorityChoiceField(label="Collectivité", queryset=Authority.objects.none(), empty_label=None)
     channel = forms.ChoiceField(label="Mode de saisine", choices=Channel.choices, initial=Channel.PHONE)
     originator = forms.ChoiceField(
         label="Origine de la demande", choices=Originator.choices, initial=Originator.CITIZEN
@@ -54,11 +69,12 @@ class IntakeForm(forms.Form):
 
     def __init__(self, user, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        authorities = Authority.objects.filter(pk__in=agent_authority_ids(user)).order_by("name")
-        self.fields["authority"].queryset = authorities
-        if len(authorities) == 1:
-            self.fields["authority"].initial = authorities[0]
-            self.fields["authority"].widget = forms.HiddenInput()
+        field = self.fields["authority"]
+        field.queryset = Authority.objects.filter(pk__in=agent_authority_ids(user)).order_by("name")
+        self.authorities = field.known = list(field.queryset)
+        if len(self.authorities) == 1:
+            field.initial = self.authorities[0]
+            field.widget = forms.HiddenInput()
 
 
 class AgentRequestForms(RequestForms):
@@ -76,9 +92,9 @@ class AgentRequestForms(RequestForms):
 
 @require_http_methods(["GET", "POST"])
 def case_intake(request):
-    if not agent_authority_ids(request.user).exists():
-        raise Http404("Page introuvable.")
     forms_ = AgentRequestForms(request.user, request.POST or None, request.FILES or None)
+    if not forms_.intake.authorities:
+        raise Http404("Page introuvable.")
     if request.method == "POST" and forms_.is_valid():
         intake = forms_.intake.cleaned_data
         case = create_case_from_request(
@@ -89,9 +105,8 @@ def case_intake(request):
             channel=intake["channel"],
             originator=intake["originator"],
             actor=request.user,
+            assign_to_actor=intake["assign_to_me"],
         )
-        if intake["assign_to_me"]:
-            case = workflow.assign_to_me(request.user, case)
         messages.success(request, f"{case.label} enregistré.")
         return redirect(optional_url("case:detail", case.number) or index_url())
     if request.method == "POST":

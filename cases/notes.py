@@ -14,7 +14,7 @@ from django.db import transaction
 
 from cases.mail.sanitize import html_to_text, sanitize_note_html
 from cases.models import Case, CaseEvent, Note
-from cases.workflow import record, require_agent
+from cases.workflow import record, require_agent, validate
 
 EMPTY_NOTE = "La note est vide : écrivez son contenu."
 
@@ -40,7 +40,7 @@ def cleaned(content: str) -> str:
 def add_note(actor, case: Case, *, date: datetime.date, kind: str, content: str) -> Note:
     require_agent(actor, case)
     note = Note(case=case, date=date, kind=kind, content=cleaned(content), author=actor)
-    note.full_clean()
+    validate(note)
     note.save()
     record(case, CaseEvent.Kind.NOTE_ADDED, actor, detail=title(note))
     return note
@@ -50,7 +50,7 @@ def add_note(actor, case: Case, *, date: datetime.date, kind: str, content: str)
 def update_note(actor, note: Note, *, date: datetime.date, kind: str, content: str) -> Note:
     require_agent(actor, note.case)
     note.date, note.kind, note.content = date, kind, cleaned(content)
-    note.full_clean()
+    validate(note)
     note.save()
     record(note.case, CaseEvent.Kind.NOTE_UPDATED, actor, detail=title(note))
     return note

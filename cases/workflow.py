@@ -154,8 +154,17 @@ def record(case: Case, kind: str, actor, changes: list[dict[str, str]] | None = 
 
 
 def locked(case: Case) -> Case:
-    """The case row, locked until the end of the transaction (two agents acting at once wait in turn)."""
-    return Case.objects.select_for_update(of=("self",)).select_related("authority", "assignee").get(pk=case.pk)
+    """The case row, locked until the end of the transaction (two agents acting at once wait in turn),
+    read with what the actions and their emails show (authority, assignee, citizen)."""
+    related = ("authority", "assignee", "citizen")
+    return Case.objects.select_for_update(of=("self",)).select_related(*related).get(pk=case.pk)
+
+
+def validate(instance: models.Model) -> None:
+    """The model's rules, without asking the database whether the rows its foreign keys point at exist:
+    they were just read (the case's authority and assignee, list items chosen from the case's own lists)."""
+    relations = [field.name for field in instance._meta.concrete_fields if field.is_relation]
+    instance.full_clean(exclude=relations, validate_unique=False)
 
 
 def person(user) -> str:
@@ -175,14 +184,20 @@ def notify_member(template: str, recipient, actor, case: Case) -> None:
     queue_email(template, [recipient.email], context, sent_by=actor)
 
 
+def assignment_event(case: Case, actor, previous, assignee) -> CaseEvent:
+    """The unsaved « assigné » / « désassigné » event of a change of assignee."""
+    change = {"field": "assignee", "label": "Médiateur assigné", "old": person(previous), "new": person(assignee)}
+    kind = CaseEvent.Kind.ASSIGNED if assignee else CaseEvent.Kind.UNASSIGNED
+    return CaseEvent(case=case, kind=kind, actor=actor, data={"changes": [change]})
+
+
 def set_assignee(actor, case: Case, assignee) -> None:
     previous = case.assignee
     if previous == assignee:
         return
     case.assignee = assignee
     case.save(update_fields=["assignee", "updated_at"])
-    change = [{"field": "assignee", "label": "Médiateur assigné", "old": person(previous), "new": person(assignee)}]
-    record(case, CaseEvent.Kind.ASSIGNED if assignee else CaseEvent.Kind.UNASSIGNED, actor, change)
+    assignment_event(case, actor, previous, assignee).save()
     if assignee is not None and assignee != actor:
         notify_member("case_assigned", assignee, actor, case)
     if previous is not None and previous != actor:
@@ -290,14 +305,14 @@ def update_fields(actor, case: Case, values: dict[str, Any] | None = None, citiz
     before = apply(case, values or {}, CASE_FIELDS)
     if case.due_date and case.due_date != old_due_date and case.due_date < timezone.localdate():
         raise ValidationError({"due_date": "L'échéance ne peut pas être une date passée."})
-    case.full_clean()
+    validate(case)
     validate_list_items(case)
     case.save()
     changes = changes_between(case, before)
     if citizen_values:
         citizen = Citizen.objects.select_for_update().get(pk=case.pk)
         citizen_before = apply(citizen, citizen_values, CITIZEN_FIELDS)
-        citizen.full_clean()
+        validate(citizen)
         citizen.save()
         changes += changes_between(citizen, citizen_before)
     if changes:
@@ -320,11 +335,11 @@ def close(actor, case: Case, closing: dict[str, Any]) -> Case:
     before.update(snapshot(case, ["status", "closed_at"]))
     case.status = Status.CLOSED
     case.closed_at = timezone.now()
-    case.full_clean()
+    validate(case)
     case.save()
     record(case, CaseEvent.Kind.CLOSED, actor, changes_between(case, before))
-    citizen = Citizen.objects.get(pk=case.pk)
-    if citizen.email:
+    citizen = getattr(case, "citizen", None)
+    if citizen is not None and citizen.email:
         queue_email("case_closed", [citizen.email], {"case": case, "citizen": citizen}, case=case, sent_by=actor)
     return case
 

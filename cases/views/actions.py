@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from cases import workflow
+from cases.access import get_case_or_404
 from cases.models import Case
 from cases.views.case import case_context, load_case
 from cases.views.common import case_url, perform, refuse, safe_next, submit
@@ -15,9 +16,15 @@ from cases.views.forms import AssignForm, CloseForm
 from cases.workspace.index import index_url
 
 
+def case_for(request: HttpRequest, number: int) -> Case:
+    """A POST needs the case's row only, through the scoping helper: the workflow locks and reads it again
+    with what it needs. A page shows the case's header (`load_case`)."""
+    return get_case_or_404(request.user, number) if request.method == "POST" else load_case(request, number)
+
+
 def one_click(request: HttpRequest, number: int, action: Callable[[Case], object], success: str) -> HttpResponse:
     """A POST button, on the case page or on the index (which sends `next` to come back to its list)."""
-    case = load_case(request, number)
+    case = get_case_or_404(request.user, number)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     perform(request, lambda: action(case), success.format(case=case.label))
@@ -36,12 +43,13 @@ def unassign(request: HttpRequest, number: int) -> HttpResponse:
 
 def assign(request: HttpRequest, number: int) -> HttpResponse:
     """The main agent assigns the case, or transfers it to another agent of the authority."""
-    case = load_case(request, number)
-    context = case_context(request, case)
-    if not context["rights"].is_main_agent:
+    case = case_for(request, number)
+    if not workflow.rights(request.user, case).is_main_agent:
         return refuse(request, case, PermissionDenied("Seul le médiateur principal peut assigner ou transférer."))
     agents = workflow.assignable_agents(case)
-    form = AssignForm(agents, request.POST if request.method == "POST" else None, initial={"assignee": case.assignee})
+    form = AssignForm(
+        agents, request.POST if request.method == "POST" else None, initial={"assignee": case.assignee_id}
+    )
     done = submit(
         request,
         case,
@@ -50,15 +58,17 @@ def assign(request: HttpRequest, number: int) -> HttpResponse:
         lambda data: f"{case.label} est assigné à {workflow.person(data['assignee'])}.",
         case_url(case),
     )
+    if done:
+        return done
     transfer = case.assignee_id is not None
     page_title = "Transférer le dossier" if transfer else "Assigner le dossier"
-    context |= {"form": form, "transfer": transfer, "page_title": page_title}
-    return done or TemplateResponse(request, "cases/admin/case/assign.html", context)
+    context = case_context(request, case) | {"form": form, "transfer": transfer, "page_title": page_title}
+    return TemplateResponse(request, "cases/admin/case/assign.html", context)
 
 
 def close(request: HttpRequest, number: int) -> HttpResponse:
     """Closing asks for the outcome and a confirmation that says whether the citizen will get an email."""
-    case = load_case(request, number)
+    case = case_for(request, number)
     if case.is_closed:
         return refuse(request, case, ValidationError("Ce dossier est déjà clôturé."))
     form = CloseForm(case, request.POST if request.method == "POST" else None)
@@ -70,12 +80,14 @@ def close(request: HttpRequest, number: int) -> HttpResponse:
         f"{case.label} est clôturé.",
         case_url(case),
     )
+    if done:
+        return done
     context = case_context(request, case) | {"form": form, "page_title": "Clôturer le dossier"}
-    return done or TemplateResponse(request, "cases/admin/case/close.html", context)
+    return TemplateResponse(request, "cases/admin/case/close.html", context)
 
 
 def reopen(request: HttpRequest, number: int) -> HttpResponse:
-    case = load_case(request, number)
+    case = case_for(request, number)
     if request.method == "POST":
         perform(request, lambda: workflow.reopen(request.user, case), f"{case.label} est réouvert (« Finalisation »).")
         return redirect(case_url(case))

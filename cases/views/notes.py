@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cases import notes
 from cases.models import Case, Note
+from cases.views.actions import case_for
 from cases.views.case import case_context, load_case
 from cases.views.common import case_url, perform, submit
 from cases.views.forms import NoteForm
@@ -34,17 +35,19 @@ def note_form_view(request: HttpRequest, case: Case, note: Note | None) -> HttpR
 
     success = "Note ajoutée." if note is None else "Note modifiée."
     done = submit(request, case, form, save, success, case_url(case, "notes"))
+    if done:
+        return done
     page_title = "Ajouter une note" if note is None else "Modifier la note"
     context = case_context(request, case) | {"form": form, "note": note, "page_title": page_title}
-    return done or TemplateResponse(request, "cases/admin/case/note_form.html", context)
+    return TemplateResponse(request, "cases/admin/case/note_form.html", context)
 
 
 def note_add(request: HttpRequest, number: int) -> HttpResponse:
-    return note_form_view(request, load_case(request, number), None)
+    return note_form_view(request, case_for(request, number), None)
 
 
 def note_edit(request: HttpRequest, number: int, note_pk: int) -> HttpResponse:
-    case = load_case(request, number)
+    case = case_for(request, number)
     return note_form_view(request, case, note_of_case(case, note_pk))
 
 
