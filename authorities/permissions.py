@@ -36,7 +36,7 @@ from wagtail.models import (
 )
 from wagtail.models.content_types import get_default_page_content_type
 
-from authorities.models import AGENT_ROLES, Authority, Role
+from authorities.models import AGENT_ROLES, Authority, Membership, Role
 
 MEDIATORS_GROUP = "Médiateurs"
 EDITORS_GROUP_PREFIX = "Éditeurs — "
@@ -73,9 +73,39 @@ PLATFORM_ADMIN_MODEL_PERMISSIONS = (
 
 
 def is_platform_admin(user) -> bool:
+    """Superuser or member of the platform admins group, asked of the database once per user object.
+
+    Like Django's permission cache, the answer lives on the user object, which the
+    authentication middleware loads afresh for each request: the admin's menu, its
+    middleware and its views ask the same question many times per page.
+    """
     if not user.is_authenticated:
         return False
-    return user.is_superuser or user.groups.filter(name=PLATFORM_ADMINS_GROUP).exists()
+    if user.is_superuser:
+        return True
+    if not hasattr(user, "_is_platform_admin"):
+        user._is_platform_admin = user.groups.filter(name=PLATFORM_ADMINS_GROUP).exists()
+    return user._is_platform_admin
+
+
+def memberships_of(user) -> list[Membership]:
+    """The user's memberships with their authorities (by authority name), one query per user object.
+
+    Who is an agent, a main agent or an editor where is asked by the menu items, the
+    permission policies and the case views of every admin page; they all read this list.
+    """
+    if not user.is_authenticated:
+        return []
+    if not hasattr(user, "_memberships"):
+        user._memberships = list(
+            Membership.objects.filter(user=user).select_related("authority").order_by("authority__name", "pk")
+        )
+    return user._memberships
+
+
+def authority_ids_as(user, roles) -> list[int]:
+    """The authorities where the user holds one of `roles`, by authority name."""
+    return [membership.authority_id for membership in memberships_of(user) if membership.role in roles]
 
 
 def access_admin_permission() -> Permission:

@@ -6,7 +6,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.account import ChangePasswordPanel
 
 from authorities.forms import PasswordChangeForm
-from authorities.permissions import is_platform_admin
+from authorities.models import Role
+from authorities.permissions import authority_ids_as, is_platform_admin
 from authorities.team import managed_authorities
 from authorities.views import team, two_factor
 from authorities.views.authorities import authority_viewset
@@ -68,7 +69,10 @@ def register_authority_viewset():
 
 class TeamMenuItem(MenuItem):
     def is_shown(self, request) -> bool:
-        return managed_authorities(request.user).exists()
+        """Main agents (from the memberships every admin page reads once), and platform admins."""
+        if is_platform_admin(request.user):
+            return managed_authorities(request.user).exists()
+        return bool(authority_ids_as(request.user, (Role.MAIN_AGENT,)))
 
 
 class PlatformAdminsMenuItem(MenuItem):

@@ -15,7 +15,7 @@ from wagtail.permissions import register_permission_policy
 
 from authorities.forms import AuthorityForm
 from authorities.models import Authority, Membership, Role
-from authorities.permissions import is_platform_admin, platform_admins
+from authorities.permissions import authority_ids_as, is_platform_admin, platform_admins
 
 
 def main_agent_authority_ids(user) -> QuerySet:
@@ -31,7 +31,7 @@ class AuthorityPermissionPolicy(BasePermissionPolicy):
         if action in ("add", "view"):
             return is_platform_admin(user)
         if action == "change":
-            return is_platform_admin(user) or main_agent_authority_ids(user).exists()
+            return is_platform_admin(user) or bool(authority_ids_as(user, (Role.MAIN_AGENT,)))
         return False
 
     def users_with_any_permission(self, actions):

@@ -7,23 +7,39 @@ gets a switcher choosing the authority whose panels are shown (`collectivite`
 GET parameter, remembered in the session, checked against their memberships).
 Platform admins who are not agents get quick links to authorities and lists
 instead; editors get no case panel. Every query goes through `cases_for`.
+
+The case panels cost one aggregate for their three totals and one query each for
+their rows, whatever the number of cases. Wagtail's own page panels (moderation,
+recent edits, locked pages) are left out for users who hold no page permission:
+they could only be empty, and cost five queries.
 """
 
+from django.db.models import Count, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
+from wagtail.admin.auth import user_has_any_page_permission
 from wagtail.admin.ui.components import Component
+from wagtail.admin.views.home import (
+    LockedPagesPanel,
+    RecentEditsPanel,
+    UserObjectsInWorkflowModerationPanel,
+    WorkflowObjectsToModeratePanel,
+)
 
 from authorities.permissions import is_platform_admin
-from cases.access import cases_for
+from cases.access import agent_authorities, cases_for
 from cases.dates import due_soon_limit, due_state
-from cases.workspace.index import VIEW_MINE, VIEW_UNASSIGNED, case_detail_url, index_url, user_agent_authorities
+from cases.models import Case
+from cases.workspace.index import VIEW_MINE, VIEW_UNASSIGNED, case_detail_url, index_url
 
 SESSION_KEY = "dashboard_authority"
 PANEL_LIMIT = 10
+PAGE_PANELS = (WorkflowObjectsToModeratePanel, UserObjectsInWorkflowModerationPanel, RecentEditsPanel, LockedPagesPanel)
 
 
 def selected_authority(request):
     """The authority chosen in the switcher, or None for all of the user's authorities."""
-    authorities = {str(a.pk): a for a in user_agent_authorities(request)}
+    authorities = {str(a.pk): a for a in agent_authorities(request.user)}
     if len(authorities) < 2:
         return None
     if "collectivite" in request.GET:
@@ -32,7 +48,7 @@ def selected_authority(request):
     return authorities.get(request.session.get(SESSION_KEY, ""))
 
 
-def dashboard_cases(request):
+def dashboard_cases(request) -> QuerySet[Case]:
     cases = cases_for(request.user)
     authority = selected_authority(request)
     return cases.filter(authority=authority) if authority else cases
@@ -45,33 +61,49 @@ def rows(queryset) -> list[dict]:
     ]
 
 
+class PanelTotals:
+    """The case panels' totals, counted together in one aggregate when the first panel asks."""
+
+    def __init__(self, request) -> None:
+        self.request = request
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        cases = dashboard_cases(self.request).with_unprocessed_count()
+        return cases.aggregate(**{panel.name: Count("pk", filter=panel.condition(self.request)) for panel in PANELS})
+
+
 class CasePanel(Component):
     template_name = "cases/admin/dashboard/case_panel.html"
     name = ""
     heading = ""
     empty = ""
     link_label = ""
+    ordering: tuple = ()
 
-    def __init__(self, request) -> None:
+    def __init__(self, request, totals: PanelTotals) -> None:
         self.request = request
+        self.totals = totals
 
-    def get_queryset(self):
+    @staticmethod
+    def condition(request) -> Q:
+        """Which cases of `dashboard_cases` (annotated with their unprocessed count) the panel lists."""
         raise NotImplementedError
 
     def get_link(self) -> str:
         return index_url()
 
     def get_context_data(self, parent_context):
-        queryset = self.get_queryset()
+        queryset = dashboard_cases(self.request).with_unprocessed_count().filter(self.condition(self.request))
         return {
             "panel_id": self.name,
             "heading": self.heading,
-            "rows": rows(queryset),
-            "total": queryset.count(),
+            "rows": rows(queryset.order_by(*self.ordering)),
+            "total": self.totals.counts[self.name],
             "empty": self.empty,
             "link": self.get_link(),
             "link_label": self.link_label,
-            "show_authority": len(user_agent_authorities(self.request)) > 1,
+            "show_authority": len(agent_authorities(self.request.user)) > 1,
         }
 
 
@@ -81,15 +113,11 @@ class UnprocessedMessagesPanel(CasePanel):
     heading = "Mes dossiers avec des messages à traiter"
     empty = "Aucun message à traiter sur vos dossiers."
     link_label = "Voir mes dossiers"
+    ordering = ("-unprocessed_count", "-number")
 
-    def get_queryset(self):
-        return (
-            dashboard_cases(self.request)
-            .filter(assignee=self.request.user)
-            .with_unprocessed_count()
-            .filter(unprocessed_count__gt=0)
-            .order_by("-unprocessed_count", "-number")
-        )
+    @staticmethod
+    def condition(request) -> Q:
+        return Q(assignee=request.user, unprocessed_count__gt=0)
 
     def get_link(self) -> str:
         return index_url(VIEW_MINE)
@@ -101,9 +129,11 @@ class UnassignedPanel(CasePanel):
     heading = "Dossiers non assignés"
     empty = "Tous les dossiers ouverts ont un médiateur."
     link_label = "Voir tous les dossiers non assignés"
+    ordering = ("created_at",)
 
-    def get_queryset(self):
-        return dashboard_cases(self.request).open().filter(assignee__isnull=True).order_by("created_at")
+    @staticmethod
+    def condition(request) -> Q:
+        return Q(closed_at__isnull=True, assignee__isnull=True)
 
     def get_link(self) -> str:
         return index_url(VIEW_UNASSIGNED) + "&etat=ouverts"
@@ -115,17 +145,22 @@ class DueSoonPanel(CasePanel):
     heading = "Mes dossiers à échéance d'ici un jour ouvré"
     empty = "Aucune échéance proche ou dépassée sur vos dossiers ouverts."
     link_label = "Voir mes dossiers"
+    ordering = ("due_date", "-number")
 
-    def get_queryset(self):
-        return (
-            dashboard_cases(self.request)
-            .open()
-            .filter(assignee=self.request.user, due_date__lte=due_soon_limit())
-            .order_by("due_date", "-number")
-        )
+    @staticmethod
+    def condition(request) -> Q:
+        return Q(closed_at__isnull=True, assignee=request.user, due_date__lte=due_soon_limit())
 
     def get_link(self) -> str:
         return index_url(VIEW_MINE) + "&etat=ouverts"
+
+
+PANELS = (UnprocessedMessagesPanel, UnassignedPanel, DueSoonPanel)
+
+
+def case_panels(request) -> list[CasePanel]:
+    totals = PanelTotals(request)
+    return [panel(request, totals) for panel in PANELS]
 
 
 class AuthoritySwitcherPanel(Component):
@@ -137,7 +172,7 @@ class AuthoritySwitcherPanel(Component):
 
     def get_context_data(self, parent_context):
         selected = selected_authority(self.request)
-        return {"authorities": user_agent_authorities(self.request), "selected": selected}
+        return {"authorities": agent_authorities(self.request.user), "selected": selected}
 
 
 def optional(name: str) -> str | None:
@@ -162,9 +197,12 @@ class PlatformAdminLinksPanel(Component):
 
 
 def construct_homepage_panels(request, panels: list) -> None:
-    if user_agent_authorities(request):
-        if len(user_agent_authorities(request)) > 1:
+    if not user_has_any_page_permission(request.user):
+        panels[:] = [panel for panel in panels if not isinstance(panel, PAGE_PANELS)]
+    authorities = agent_authorities(request.user)
+    if authorities:
+        if len(authorities) > 1:
             panels.append(AuthoritySwitcherPanel(request))
-        panels.extend([UnprocessedMessagesPanel(request), UnassignedPanel(request), DueSoonPanel(request)])
+        panels.extend(case_panels(request))
     elif is_platform_admin(request.user):
         panels.append(PlatformAdminLinksPanel())

@@ -9,9 +9,17 @@ citizen's names and email, the description, the notes and the messages
 (cases/search/). A search is counted up to 1 000 (« plus de 1 000 résultats »).
 
 Rows are sorted with cases holding unprocessed inbound messages first, then by
-due date (soonest first, none last), then newest first. Every row is built from
-the page's one query (citizen, assignee and authority joined, the unprocessed
-count as a subquery), so the number of queries does not depend on the rows.
+due date (soonest first, none last), then newest first. That order is paged
+without sorting every case of the authority (`UnprocessedFirst`): the cases with
+messages to process are few (the work waiting), the others are read in the order
+of the index (authority, due date, number), so a deep page costs its offset in
+that index, not a sort of the whole list.
+
+A page costs a fixed number of queries whatever its rows: one aggregate counts
+the three views (shown on the tabs), the list and its cases with messages to
+process (a second aggregate when filters or a search narrow the list); one query
+reads the page's rows with citizen, assignee and authority joined and the
+unprocessed count of those rows only; the filters' choices are one query each.
 """
 
 from functools import cache
@@ -19,7 +27,8 @@ from functools import cache
 from django.contrib.admin import SimpleListFilter, display
 from django.contrib.auth.models import Permission
 from django.core.paginator import InvalidPage
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models.expressions import OrderBy
 from django.http import Http404
 from django.urls import NoReverseMatch, re_path, reverse
 from django.utils.formats import date_format
@@ -32,10 +41,10 @@ from wagtail_modeladmin.helpers.search import BaseSearchHandler
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView
 
-from authorities.models import AGENT_ROLES, Authority, User
-from cases.access import agent_authority_ids, cases_for
+from authorities.models import AGENT_ROLES, User
+from cases.access import agent_authorities, cases_for
 from cases.dates import DueState, due_state
-from cases.models import Case, Domain
+from cases.models import Case, Domain, MessageCase
 from cases.search import count_up_to, search_cases
 
 VIEW_PARAM = "vue"
@@ -44,6 +53,8 @@ VIEW_UNASSIGNED = "non-assignes"
 FILTER_PARAMS = {VIEW_PARAM, "etat", "status__exact", "domaine", "mediateur", "channel__exact", "collectivite"}
 VIEW_TITLES = {None: "Tous les dossiers", VIEW_MINE: "Mes dossiers", VIEW_UNASSIGNED: "Dossiers non assignés"}
 SEARCH_COUNT_LIMIT = 1000
+# The index's order after the cases with messages to process (models.Case.Meta.indexes: case_index_order).
+DUE_ORDER = (F("due_date").asc(nulls_last=True), F("number").desc())
 MORE_RESULTS_LABEL = f"plus de {SEARCH_COUNT_LIMIT:,} résultats".replace(",", "\N{NO-BREAK SPACE}")
 
 
@@ -77,13 +88,26 @@ def assign_to_me_url(number: int) -> str | None:
     return reverse("case:assign_to_me", args=[number]) if has_url("case:assign_to_me") else None
 
 
-def user_agent_authorities(request) -> list[Authority]:
-    """The authorities where the user is an agent or main agent, read once per request."""
-    if not hasattr(request, "_agent_authorities"):
-        request._agent_authorities = list(
-            Authority.objects.filter(memberships__user=request.user, memberships__role__in=AGENT_ROLES).order_by("name")
-        )
-    return request._agent_authorities
+def agent_authority_pks(user) -> list[int]:
+    return [authority.pk for authority in agent_authorities(user)]
+
+
+def has_unprocessed() -> Exists:
+    """The case has an inbound message still to process."""
+    return Exists(MessageCase.objects.filter(case=OuterRef("pk"), processed=False))
+
+
+def unprocessed_first() -> OrderBy:
+    """Rows annotated with `unprocessed_count` (`with_unprocessed_count`), those with messages to process first."""
+    return ExpressionWrapper(Q(unprocessed_count__gt=0), output_field=BooleanField()).desc()
+
+
+def view_condition(view: str | None, user) -> Q:
+    if view == VIEW_MINE:
+        return Q(assignee=user)
+    if view == VIEW_UNASSIGNED:
+        return Q(assignee__isnull=True)
+    return Q()
 
 
 def int_or_none(value) -> int | None:
@@ -120,11 +144,7 @@ class CaseViewFilter(RenamedAllFilter):
         return [(VIEW_MINE, VIEW_TITLES[VIEW_MINE]), (VIEW_UNASSIGNED, "Non assignés")]
 
     def queryset(self, request, queryset):
-        if self.value() == VIEW_MINE:
-            return queryset.filter(assignee=request.user)
-        if self.value() == VIEW_UNASSIGNED:
-            return queryset.filter(assignee__isnull=True)
-        return queryset
+        return queryset.filter(view_condition(self.value(), request.user))
 
 
 class OpenClosedFilter(RenamedAllFilter):
@@ -150,7 +170,7 @@ class DomainFilter(RenamedAllFilter):
 
     def lookups(self, request, model_admin):
         domains = Domain.objects.filter(parent__isnull=True).filter(
-            Q(authority__isnull=True) | Q(authority_id__in=agent_authority_ids(request.user))
+            Q(authority__isnull=True) | Q(authority_id__in=agent_authority_pks(request.user))
         )
         return [(str(domain.pk), domain.name) for domain in domains]
 
@@ -171,7 +191,7 @@ class AssigneeFilter(RenamedAllFilter):
 
     def lookups(self, request, model_admin):
         agents = User.objects.filter(
-            memberships__authority_id__in=agent_authority_ids(request.user), memberships__role__in=AGENT_ROLES
+            memberships__authority_id__in=agent_authority_pks(request.user), memberships__role__in=AGENT_ROLES
         ).distinct()
         return [(str(agent.pk), "Moi" if agent.pk == request.user.pk else str(agent)) for agent in agents]
 
@@ -188,7 +208,7 @@ class AuthorityFilter(RenamedAllFilter):
     all_label = "Toutes"
 
     def lookups(self, request, model_admin):
-        authorities = user_agent_authorities(request)
+        authorities = agent_authorities(request.user)
         return [(str(a.pk), a.name) for a in authorities] if len(authorities) > 1 else []
 
     def queryset(self, request, queryset):
@@ -206,7 +226,7 @@ class CaseSearchHandler(BaseSearchHandler):
 class CountedPaginator(WagtailPaginator):
     """Pages of a list counted beforehand, once; `more` when the count stopped at its limit."""
 
-    def __init__(self, object_list, per_page: int, count: int, more: bool) -> None:
+    def __init__(self, object_list, per_page: int, count: int, more: bool = False) -> None:
         super().__init__(object_list, per_page)
         self.count = count
         self.more = more
@@ -216,21 +236,49 @@ class CountedPaginator(WagtailPaginator):
         return MORE_RESULTS_LABEL if self.more else super().items_count_label
 
 
+class UnprocessedFirst:
+    """The index's default order, paged without sorting the whole list.
+
+    `queryset` is the filtered list, `flagged` how many of its cases have messages to
+    process: those come first, then the others. A page asks for at most two ranges,
+    one of each part, each read in due-date order (the others through the index
+    (authority, due date, number), stopping at the page's end), and reads their rows
+    in one query; only those rows are sorted and get their unprocessed count.
+    """
+
+    def __init__(self, queryset: QuerySet[Case], flagged: int) -> None:
+        self.queryset = queryset.order_by()
+        self.flagged = flagged
+
+    def page_numbers(self, start: int, stop: int) -> QuerySet | None:
+        parts = []
+        if start < self.flagged:
+            with_messages = self.queryset.filter(has_unprocessed()).order_by(*DUE_ORDER)
+            parts.append(with_messages.values("pk")[start : min(stop, self.flagged)])
+        if stop > self.flagged:
+            others = self.queryset.filter(~has_unprocessed()).order_by(*DUE_ORDER)
+            parts.append(others.values("pk")[max(start - self.flagged, 0) : stop - self.flagged])
+        return parts[0].union(*parts[1:], all=True) if parts else None
+
+    def __getitem__(self, page: slice) -> list[Case]:
+        numbers = self.page_numbers(page.start or 0, page.stop)
+        if numbers is None:
+            return []
+        rows = self.queryset.filter(pk__in=numbers).with_unprocessed_count()
+        return list(rows.order_by(unprocessed_first(), *DUE_ORDER))
+
+
 class CasePermissionHelper(PermissionHelper):
     """Access to cases comes from agent memberships, never from Django model permissions.
 
-    The index opens to anyone who is an agent somewhere; which rows they see is
-    decided by `cases_for`. Every per-object answer is a constant so the row
-    buttons cost no query. Creating, editing and deleting are off: the case
-    views of the workspace are not modeladmin forms.
+    The index opens to anyone who is an agent somewhere (memberships read once per
+    request); which rows they see is decided by `cases_for`. Every per-object answer
+    is a constant so the row buttons cost no query. Creating, editing and deleting
+    are off: the case views of the workspace are not modeladmin forms.
     """
 
     def user_can_list(self, user) -> bool:
-        if not user.is_authenticated:
-            return False
-        if not hasattr(user, "_is_agent_somewhere"):
-            user._is_agent_somewhere = agent_authority_ids(user).exists()
-        return user._is_agent_somewhere
+        return user.is_authenticated and bool(agent_authorities(user))
 
     def user_can_create(self, user) -> bool:
         return False
@@ -243,6 +291,17 @@ class CasePermissionHelper(PermissionHelper):
 
     def user_can_delete_obj(self, user, obj) -> bool:
         return False
+
+
+def view_counts(user, flagged_in: str | None = None, flagged: bool = False) -> dict:
+    """How many cases each view holds (the tabs), in one aggregate; with `flagged`, also how many cases of
+    the view `flagged_in` have messages to process."""
+    counts = {
+        view or "": Count("pk", filter=view_condition(view, user)) if view else Count("pk") for view in VIEW_TITLES
+    }
+    if flagged:
+        counts["flagged"] = Count("pk", filter=view_condition(flagged_in, user) & Q(has_unprocessed()))
+    return cases_for(user).aggregate(**counts)
 
 
 class CaseIndexView(IndexView):
@@ -263,47 +322,78 @@ class CaseIndexView(IndexView):
             self._case_queryset = super().get_queryset(request)
         return self._case_queryset
 
+    def current_view(self) -> str | None:
+        view = self.request.GET.get(VIEW_PARAM)
+        return view if view in VIEW_TITLES else None
+
+    def counted_list(self) -> tuple[dict, object, int, bool]:
+        """The tabs' counts, the rows to page, how many there are, and whether the count stopped at its limit.
+
+        A search is counted up to SEARCH_COUNT_LIMIT and keeps its own order (words
+        first). Otherwise the list is counted by the tabs' aggregate when only the
+        view is chosen, by an aggregate of its own when filters narrow it; a list in
+        the default order is paged by `UnprocessedFirst`, which needs how many of
+        its cases have messages to process.
+        """
+        user, queryset = self.request.user, self.get_queryset()
+        searched, filtered = bool(self.query.strip()), bool(set(self.get_filters_params()) - {VIEW_PARAM})
+        default_order = CaseAdmin.is_default_order(self.request)
+        counts = view_counts(user, self.current_view(), flagged=default_order and not filtered)
+        if searched:
+            found = count_up_to(queryset, SEARCH_COUNT_LIMIT + 1)
+            return counts, queryset, min(found, SEARCH_COUNT_LIMIT), found > SEARCH_COUNT_LIMIT
+        if filtered:
+            totals = {"count": Count("pk")} | (
+                {"flagged": Count("pk", filter=Q(has_unprocessed()))} if default_order else {}
+            )
+            own = queryset.aggregate(**totals)
+            count, flagged = own["count"], own.get("flagged")
+        else:
+            count, flagged = counts[self.current_view() or ""], counts.get("flagged")
+        return counts, UnprocessedFirst(queryset, flagged) if default_order else queryset, count, False
+
     def get_context_data(self, **kwargs):
-        """modeladmin's context, with each count made once and a search counted up to SEARCH_COUNT_LIMIT.
+        """modeladmin's context, with its counts made by one aggregate (two when the list is narrowed).
 
         modeladmin counts the list for its result count, again for its paginator, and
         the whole of the user's cases for its empty state: for a search at national
         scale that was the full search run three times before the page itself.
         """
-        queryset = self.get_queryset()
-        if self.query.strip():
-            found = count_up_to(queryset, SEARCH_COUNT_LIMIT + 1)
-            count, more = min(found, SEARCH_COUNT_LIMIT), found > SEARCH_COUNT_LIMIT
-        else:
-            count, more = queryset.count(), False
-        paginator = CountedPaginator(queryset, self.items_per_page, count, more)
+        counts, object_list, count, more = self.counted_list()
+        paginator = CountedPaginator(object_list, self.items_per_page, count, more)
         try:
             page_obj = paginator.page(self.page_num)
         except InvalidPage:
             page_obj = paginator.page(1)
+        current = self.current_view() or ""
         context = {
             "view": self,
-            "all_count": count_up_to(self.get_base_queryset(), 1),  # only whether the user has any case is shown
+            "all_count": counts[""],  # only whether the user has any case is shown
             "result_count": count,
             "paginator": paginator,
             "page_obj": page_obj,
-            "elided_page_range": paginator.get_elided_page_range(self.page_num),
+            "elided_page_range": paginator.get_elided_page_range(page_obj.number),
             "object_list": page_obj.object_list,
             "user_can_create": self.permission_helper.user_can_create(self.request.user),
             "show_search": self.search_handler.show_search_form,
             "intake_url": optional_url("case_intake"),
             "assign_next": self.request.get_full_path(),
-            "current_view": self.request.GET.get(VIEW_PARAM) or "",
+            "current_view": current,
+            "views": [
+                {
+                    "label": label,
+                    "url": index_url(view),
+                    "current": (view or "") == current,
+                    "count": counts[view or ""],
+                }
+                for view, label in VIEW_TITLES.items()
+            ],
         }
-        context["views"] = [
-            {"label": label, "url": index_url(view), "current": (view or "") == context["current_view"]}
-            for view, label in VIEW_TITLES.items()
-        ]
         # Past modeladmin's IndexView, whose own context would count everything again.
         return super(IndexView, self).get_context_data(**context, **kwargs)
 
     def get_page_title(self):
-        return VIEW_TITLES.get(self.request.GET.get(VIEW_PARAM), VIEW_TITLES[None])
+        return VIEW_TITLES[self.current_view()]
 
 
 class CaseAdmin(ModelAdmin):
@@ -331,22 +421,26 @@ class CaseAdmin(ModelAdmin):
     list_per_page = 50
 
     def get_queryset(self, request) -> QuerySet[Case]:
-        return (
-            cases_for(request.user)
-            .with_unprocessed_count()
-            .annotate(has_unprocessed=ExpressionWrapper(Q(unprocessed_count__gt=0), output_field=BooleanField()))
-            .select_related("citizen", "assignee", "authority")
-        )
+        """The user's cases with what a row shows; sorted lists (search, a chosen column) get the
+        unprocessed count here, the default order gets it for its page only (`UnprocessedFirst`)."""
+        cases = cases_for(request.user).select_related("citizen", "assignee", "authority")
+        return cases if self.is_default_order(request) else cases.with_unprocessed_count()
+
+    @staticmethod
+    def is_default_order(request) -> bool:
+        return not request.GET.get(IndexView.SEARCH_VAR, "").strip() and IndexView.ORDER_VAR not in request.GET
 
     def get_extra_search_kwargs(self, request, search_term) -> dict:
         """The search filters its own index by the user's authorities (read once per request already)."""
-        return {"authority_ids": [authority.pk for authority in user_agent_authorities(request)]}
+        return {"authority_ids": agent_authority_pks(request.user)}
 
     def get_ordering(self, request) -> list:
-        return [F("has_unprocessed").desc(), F("due_date").asc(nulls_last=True), "-number"]
+        if self.is_default_order(request):
+            return []  # `UnprocessedFirst` orders each page
+        return [unprocessed_first(), *DUE_ORDER]
 
     def get_list_display(self, request) -> tuple:
-        if len(user_agent_authorities(request)) > 1:
+        if len(agent_authorities(request.user)) > 1:
             return (*self.list_display[:2], "authority", *self.list_display[2:])
         return self.list_display
 

@@ -27,45 +27,26 @@ from wagtail_modeladmin.menus import ModelAdminMenuItem
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import DeleteView
 
-from authorities.models import AGENT_ROLES, Authority, Membership, Role
-from authorities.permissions import is_platform_admin
+from authorities.models import AGENT_ROLES, Authority, Role
+from authorities.permissions import authority_ids_as, is_platform_admin
 from cases.models import Case, CompetentThirdParty, Domain
 
 
-def cached(user, name: str, compute):
-    """Per-request answers about the user (the user object lives as long as the request)."""
-    if not hasattr(user, name):
-        setattr(user, name, compute())
-    return getattr(user, name)
-
-
-def platform_admin(user) -> bool:
-    return cached(user, "_lists_platform_admin", lambda: is_platform_admin(user))
-
-
 def main_agent_authority_ids(user) -> set[int]:
-    return cached(
-        user,
-        "_lists_main_agent_of",
-        lambda: set(Membership.objects.filter(user=user, role=Role.MAIN_AGENT).values_list("authority_id", flat=True)),
-    )
+    return set(authority_ids_as(user, (Role.MAIN_AGENT,)))
 
 
 def agent_authority_id_set(user) -> set[int]:
-    return cached(
-        user,
-        "_lists_agent_of",
-        lambda: set(Membership.objects.filter(user=user, role__in=AGENT_ROLES).values_list("authority_id", flat=True)),
-    )
+    return set(authority_ids_as(user, AGENT_ROLES))
 
 
 def can_manage_lists(user) -> bool:
-    return user.is_authenticated and (platform_admin(user) or bool(main_agent_authority_ids(user)))
+    return user.is_authenticated and (is_platform_admin(user) or bool(main_agent_authority_ids(user)))
 
 
 def can_edit_item(user, item) -> bool:
     if item.authority_id is None:
-        return platform_admin(user)
+        return is_platform_admin(user)
     return item.authority_id in main_agent_authority_ids(user)
 
 
@@ -73,7 +54,7 @@ class ListItemPermissionHelper(PermissionHelper):
     """From platform-admin status and memberships, not from Django model permissions."""
 
     def user_can_list(self, user) -> bool:
-        return user.is_authenticated and (platform_admin(user) or bool(agent_authority_id_set(user)))
+        return user.is_authenticated and (is_platform_admin(user) or bool(agent_authority_id_set(user)))
 
     def user_can_create(self, user) -> bool:
         return can_manage_lists(user)
@@ -104,16 +85,16 @@ class ListItemForm(WagtailAdminModelForm):
             field = self.fields["authority"]
             field.queryset = managed
             field.label = "Collectivité"
-            if platform_admin(user):
+            if is_platform_admin(user):
                 field.required = False
                 field.empty_label = "Plateforme (toutes les collectivités)"
                 field.help_text = "Laissez « Plateforme » pour un élément proposé à toutes les collectivités."
             else:
                 field.required = True
                 field.empty_label = None
-            if len(managed) == (0 if platform_admin(user) else 1):
+            if len(managed) == (0 if is_platform_admin(user) else 1):
                 self.fields.pop("authority")
-                self.instance.authority = None if platform_admin(user) else managed[0]
+                self.instance.authority = None if is_platform_admin(user) else managed[0]
             owners = Q(authority__isnull=True) | Q(authority_id__in=main_agent_authority_ids(user))
         parents = model.objects.filter(owners, parent__isnull=True).select_related("authority")
         if self.instance.pk:
@@ -189,7 +170,7 @@ class ListItemAdmin(ModelAdmin):
 
     def get_queryset(self, request) -> QuerySet:
         items = self.model.objects.select_related("parent", "authority")
-        if not platform_admin(request.user):
+        if not is_platform_admin(request.user):
             items = items.filter(Q(authority__isnull=True) | Q(authority_id__in=agent_authority_id_set(request.user)))
         return items
 

@@ -1,0 +1,138 @@
+"""The agents' read pages cost a fixed, small number of queries (issue #10, item 4).
+
+An agent signs in with the test client and opens each page with few rows (3 cases,
+one note, one message) and with many (60 cases, a case with 30 notes, messages and
+events): the number of queries must be the same, and within the budget. Each page
+is opened once before counting, as a warm process would have (content types).
+
+What the budget holds, beyond the page's own data (Django, Wagtail, django-otp):
+the session, the user, the user's OTP devices (two tables when none is confirmed),
+the user's and the groups' model permissions, Wagtail's user profile (language,
+time zone), Wagtail's locales (admin config), the page and collection permissions
+of the sidebar (explorer, images, documents), django-dsfr's site configuration
+(a context processor of every template); then ours: the user's memberships (with
+their authorities) and whether the user is a platform admin, each read once.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from authorities.models import Role
+from cases.models import Case, Citizen
+from cases.search import reindex_cases
+from tests.conftest import member_of
+from tests.factories import CaseFactory
+from tests.workspace_factories import (
+    AttachmentFactory,
+    CaseEventFactory,
+    MessageFactory,
+    NoteFactory,
+    fast_passwords,  # noqa: F401
+)
+
+INDEX = "/admin/dossiers/"
+DASHBOARD = "/admin/"
+# Django, Wagtail and django-otp's own queries of every admin page (see the module's docstring), and ours.
+FRAMEWORK = 11
+WORKSPACE = 2
+# The page's own data.
+INDEX_DATA = {"list": 4, "narrowed": 5, "search": 5}
+# Totals and rows of the three case panels, and the retention panel's main agent ids (cases/privacy/).
+DASHBOARD_DATA = 5
+# The case, its message links, documents (message files included), notes, events and similar cases, and the
+# user's role there (cases/workflow.py `rights`, which does not read the memberships already loaded).
+CASE_PAGE_DATA = 7
+
+
+def add_cases(authority, agent, count: int) -> None:
+    """Cases of every kind a row shows: assigned to the agent or not, due or not, some with messages to process."""
+    today = timezone.localdate()
+    for n in range(count):
+        case = CaseFactory(
+            authority=authority,
+            assignee=agent if n % 2 else None,
+            due_date=today + datetime.timedelta(days=n % 5 - 2) if n % 3 else None,
+        )
+        if n % 4 == 0:
+            MessageFactory(cases=[case])
+    Citizen.objects.filter(case__authority=authority).update(last_name="Dupont")
+    reindex_cases(Case.objects.values_list("number", flat=True))
+
+
+def fill(case: Case, rows: int, colleague) -> None:
+    """What the case page lists: notes, documents, messages with files, events, similar cases."""
+    NoteFactory.create_batch(rows, case=case, author=colleague)
+    AttachmentFactory.create_batch(rows, case=case, uploaded_by=colleague)
+    for message in MessageFactory.create_batch(rows, cases=[case]):
+        AttachmentFactory(case=None, message=message)
+    CaseEventFactory.create_batch(rows, case=case, actor=colleague)
+    for _ in range(rows):
+        CaseFactory(authority=case.authority, citizen__first_name="Léa", citizen__last_name="Dupont")
+
+
+def queries(client, url: str) -> list[str]:
+    client.get(url)  # warm the process: content types, the admin's lazily built parts
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [query["sql"] for query in captured]
+
+
+def assert_same_within(few: list[str], many: list[str], budget: int) -> None:
+    listing = "\n".join(sql[:200] for sql in many)
+    assert len(many) == len(few), listing
+    assert len(many) <= budget, listing
+
+
+@pytest.fixture
+def agent_client(client, agent):
+    client.force_login(agent)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("params", "kind"),
+    [
+        ("", "list"),
+        ("?vue=mes-dossiers", "list"),
+        ("?vue=non-assignes", "list"),
+        ("?etat=ouverts", "narrowed"),
+        ("?vue=mes-dossiers&etat=ouverts&o=4", "narrowed"),
+        ("?o=0", "list"),
+        ("?q=Dupont", "search"),
+    ],
+)
+def test_case_index(agent_client, authority, agent, params, kind):
+    add_cases(authority, agent, 3)
+    few = queries(agent_client, INDEX + params)
+    add_cases(authority, agent, 57)
+    many = queries(agent_client, INDEX + params)
+    assert_same_within(few, many, FRAMEWORK + WORKSPACE + INDEX_DATA[kind])
+
+
+def test_deep_page_of_the_index(agent_client, authority, agent):
+    add_cases(authority, agent, 3)
+    first = queries(agent_client, INDEX)
+    add_cases(authority, agent, 107)
+    assert_same_within(first, queries(agent_client, INDEX + "?p=3"), FRAMEWORK + WORKSPACE + INDEX_DATA["list"])
+
+
+def test_dashboard(agent_client, authority, agent):
+    add_cases(authority, agent, 3)
+    few = queries(agent_client, DASHBOARD)
+    add_cases(authority, agent, 57)
+    assert_same_within(few, queries(agent_client, DASHBOARD), FRAMEWORK + WORKSPACE + DASHBOARD_DATA)
+
+
+def test_case_page(agent_client, authority, agent):
+    small, large = CaseFactory(authority=authority), CaseFactory(authority=authority)
+    colleague = member_of(authority, Role.AGENT)
+    fill(small, 1, colleague)
+    fill(large, 30, colleague)
+    few = queries(agent_client, f"{INDEX}{small.number}/")
+    many = queries(agent_client, f"{INDEX}{large.number}/")
+    assert_same_within(few, many, FRAMEWORK + WORKSPACE + CASE_PAGE_DATA)
