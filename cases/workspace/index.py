@@ -10,10 +10,11 @@ citizen's names and email, the description, the notes and the messages
 
 Rows are sorted with cases holding unprocessed inbound messages first, then by
 due date (soonest first, none last), then newest first. That order is paged
-without sorting every case of the authority (`UnprocessedFirst`): the cases with
-messages to process are few (the work waiting), the others are read in the order
-of the index (authority, due date, number), so a deep page costs its offset in
-that index, not a sort of the whole list.
+without computing a per-case subquery for the sort (`UnprocessedFirst`): the
+cases with messages to process are few (the work waiting) and paged apart from
+the others, which are read in (due date, number) order up to the page's end only
+(a top-N sort today; an index on (authority, due date NULLS LAST, number DESC)
+would make it an index scan stopping at the page, see issue #10).
 
 A page costs a fixed number of queries whatever its rows: one aggregate counts
 the three views (shown on the tabs), the list and its cases with messages to
@@ -22,11 +23,13 @@ reads the page's rows with citizen, assignee and authority joined and the
 unprocessed count of those rows only; the filters' choices are one query each.
 """
 
-from functools import cache
+import operator
+from functools import cache, reduce
 
 from django.contrib.admin import SimpleListFilter, display
 from django.contrib.auth.models import Permission
 from django.core.paginator import InvalidPage
+from django.db import connection
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.http import Http404
@@ -53,7 +56,7 @@ VIEW_UNASSIGNED = "non-assignes"
 FILTER_PARAMS = {VIEW_PARAM, "etat", "status__exact", "domaine", "mediateur", "channel__exact", "collectivite"}
 VIEW_TITLES = {None: "Tous les dossiers", VIEW_MINE: "Mes dossiers", VIEW_UNASSIGNED: "Dossiers non assignés"}
 SEARCH_COUNT_LIMIT = 1000
-# The index's order after the cases with messages to process (models.Case.Meta.indexes: case_index_order).
+# The index's order after the cases with messages to process.
 DUE_ORDER = (F("due_date").asc(nulls_last=True), F("number").desc())
 MORE_RESULTS_LABEL = f"plus de {SEARCH_COUNT_LIMIT:,} résultats".replace(",", "\N{NO-BREAK SPACE}")
 
@@ -241,16 +244,15 @@ class UnprocessedFirst:
 
     `queryset` is the filtered list, `flagged` how many of its cases have messages to
     process: those come first, then the others. A page asks for at most two ranges,
-    one of each part, each read in due-date order (the others through the index
-    (authority, due date, number), stopping at the page's end), and reads their rows
-    in one query; only those rows are sorted and get their unprocessed count.
+    one of each part, each read in due-date order up to the page's end, and reads
+    their rows in one query; only those rows are sorted and get their unprocessed count.
     """
 
     def __init__(self, queryset: QuerySet[Case], flagged: int) -> None:
         self.queryset = queryset.order_by()
         self.flagged = flagged
 
-    def page_numbers(self, start: int, stop: int) -> QuerySet | None:
+    def page_numbers(self, start: int, stop: int) -> list[QuerySet]:
         parts = []
         if start < self.flagged:
             with_messages = self.queryset.filter(has_unprocessed()).order_by(*DUE_ORDER)
@@ -258,13 +260,17 @@ class UnprocessedFirst:
         if stop > self.flagged:
             others = self.queryset.filter(~has_unprocessed()).order_by(*DUE_ORDER)
             parts.append(others.values("pk")[max(start - self.flagged, 0) : stop - self.flagged])
-        return parts[0].union(*parts[1:], all=True) if parts else None
+        return parts
 
     def __getitem__(self, page: slice) -> list[Case]:
-        numbers = self.page_numbers(page.start or 0, page.stop)
-        if numbers is None:
+        parts = self.page_numbers(page.start or 0, page.stop)
+        if not parts:
             return []
-        rows = self.queryset.filter(pk__in=numbers).with_unprocessed_count()
+        if connection.features.supports_slicing_ordering_in_compound:  # PostgreSQL: one index lookup per number
+            in_page = Q(pk__in=parts[0].union(*parts[1:], all=True))
+        else:  # SQLite takes no LIMIT inside a UNION
+            in_page = reduce(operator.or_, (Q(pk__in=part) for part in parts))
+        rows = self.queryset.filter(in_page).with_unprocessed_count()
         return list(rows.order_by(unprocessed_first(), *DUE_ORDER))
 
 
