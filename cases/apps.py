@@ -16,3 +16,6 @@ class CasesConfig(AppConfig):
 
         # Keep the cases' search index fresh when citizens, notes or messages change.
         from cases import search  # noqa: F401
+
+        # Periodic tasks living next to their service (huey only discovers the app's own `tasks` module).
+        from cases.privacy import tasks  # noqa: F401

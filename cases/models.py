@@ -142,6 +142,11 @@ class Case(models.Model):
     court_next = models.BooleanField(_("poursuite au tribunal administratif"), null=True, blank=True)
     conclusion = models.TextField(_("résultat final (note interne)"), blank=True)
 
+    # Retention (cases/privacy/): a held case is never anonymised; an anonymised one keeps only its statistics.
+    held_since = models.DateTimeField(_("sous conservation légale depuis le"), null=True, blank=True)
+    hold_reason = models.TextField(_("motif de la conservation légale"), blank=True)
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
+
     created_at = models.DateTimeField(_("date de la demande"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
 
@@ -169,7 +174,16 @@ class Case(models.Model):
                 condition=Q(closed_at__isnull=True) | ~Q(outcome=""), name="closed_case_has_outcome"
             ),
         ]
-        indexes = [models.Index(fields=["authority", "status"]), models.Index(fields=["assignee", "due_date"])]
+        indexes = [
+            models.Index(fields=["authority", "status"]),
+            models.Index(fields=["assignee", "due_date"]),
+            # The nightly anonymisation and the 30-day notice read the closed cases not anonymised yet.
+            models.Index(
+                fields=["closed_at"],
+                condition=Q(closed_at__isnull=False, anonymised_at__isnull=True),
+                name="case_awaiting_anonymisation",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -181,6 +195,15 @@ class Case(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
+
+    @property
+    def is_held(self) -> bool:
+        return self.held_since is not None
+
+    def refuse_if_anonymised(self) -> None:
+        """An anonymised case takes no new data: it would be personal data again, kept past its period."""
+        if self.anonymised_at is not None:
+            raise ValidationError(_("Ce dossier est anonymisé : il ne peut plus être modifié."))
 
     @property
     def reply_address(self) -> str:
@@ -509,6 +532,9 @@ class CaseEvent(models.Model):
         NOTE_DELETED = "note_deleted", _("Note supprimée")
         DOCUMENTS_ADDED = "documents_added", _("Documents ajoutés")
         DOCUMENT_REMOVED = "document_removed", _("Document retiré")
+        HOLD_PLACED = "hold_placed", _("Conservation légale décidée")
+        HOLD_LIFTED = "hold_lifted", _("Conservation légale levée")
+        ANONYMISED = "anonymised", _("Dossier anonymisé")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -529,8 +555,32 @@ class CaseEvent(models.Model):
     @property
     def detail(self) -> str:
         """What the event was about, in one line under its label: a subject, a sender, a note, file names."""
-        if self.kind == self.Kind.MESSAGE_SENT:
+        if self.kind == self.Kind.MESSAGE_SENT and "to" in self.data:
             return f"« {self.data.get('subject', '')} » à {', '.join(self.data.get('to', []))}"
-        if self.kind == self.Kind.MESSAGE_RECEIVED:
+        if self.kind == self.Kind.MESSAGE_RECEIVED and "from" in self.data:
             return f"de {self.data.get('from', '')}"
         return self.data.get("detail", "")
+
+
+class RetentionPeriod(models.Model):
+    """An authority's own retention period, shorter than the platform's `RETENTION_MONTHS` (cases/privacy/).
+
+    No row: the platform's period. A row longer than the platform's (the setting was lowered since)
+    counts as the platform's: an authority never keeps files longer.
+    """
+
+    authority = models.OneToOneField(
+        "authorities.Authority", on_delete=models.CASCADE, primary_key=True, related_name="retention_period"
+    )
+    months = models.PositiveSmallIntegerField(_("durée de conservation après clôture (mois)"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("durée de conservation")
+        verbose_name_plural = _("durées de conservation")
+
+    def __str__(self) -> str:
+        return f"{self.authority_id} : {self.months} mois"

@@ -58,16 +58,25 @@ def add_dashboard_panels(request, panels: list) -> None:
     construct_homepage_panels(request, panels)
 
 
+@hooks.register("construct_homepage_panels")
+def add_retention_panel(request, panels: list) -> None:
+    from cases.privacy.dashboard import construct_homepage_panels
+
+    construct_homepage_panels(request, panels)
+
+
 @hooks.register("register_admin_urls")
 def register_workspace_urls() -> list:
-    """Agent intake and the editors' link form, before the case page's own URLs
-    (its « dossiers/<int:number>/ » never matches « nouveau » or « lien »)."""
+    """Agent intake, the editors' link form and the main agents' retention page, before the case page's own URLs
+    (its « dossiers/<int:number>/ » never matches « nouveau », « lien » or « anonymisation »)."""
     from cases.admin_intake import case_intake
+    from cases.privacy.views import retention
     from cases.views.rich_text import LinkChooserView
 
     return [
         path("dossiers/nouveau/", case_intake, name="case_intake"),
         path("dossiers/lien/", LinkChooserView.as_view(), name="case_link_chooser"),
+        path("dossiers/anonymisation/", retention, name="case_retention"),
     ]
 
 

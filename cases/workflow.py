@@ -95,6 +95,7 @@ def rights(user, case: Case) -> Rights:
 
 
 def require_agent(user, case: Case) -> Rights:
+    case.refuse_if_anonymised()
     user_rights = rights(user, case)
     if not user_rights.is_agent:
         raise PermissionDenied(NOT_AN_AGENT)

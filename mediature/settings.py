@@ -233,6 +233,9 @@ ANYMAIL = {
 # "brevo" or "mta" (a catch-all on INBOUND_DOMAIN). Emails larger than INBOUND_MAX_BYTES are refused.
 INBOUND_PROVIDER = os.environ.get("INBOUND_PROVIDER", "mailjet" if ANYMAIL["MAILJET_API_KEY"] else "mta")
 INBOUND_MAX_BYTES = int(os.environ.get("INBOUND_MAX_BYTES", str(25 * 1024 * 1024)))
+# A closed case is anonymised this many months after its closing (cases/privacy/); an authority's
+# main agent may choose a shorter period, never a longer one.
+RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "24"))
 if ANYMAIL["MAILJET_API_KEY"]:
     EMAIL_BACKEND = "anymail.backends.mailjet.EmailBackend"
 elif ANYMAIL["BREVO_API_KEY"]:

@@ -1,9 +1,13 @@
 """Default French texts of the pages created for the platform and for each authority.
 
-Editors change them in Wagtail; these are only a sensible starting point.
+Editors change them in Wagtail; these are only a sensible starting point. The retention period they
+state is the platform's (`RETENTION_MONTHS`) when the page is created; the request form states the
+authority's own period live (pages/request_form.py).
 """
 
 import json
+
+from cases.privacy.retention import period_label, platform_months
 
 
 def stream(*blocks: dict) -> str:
@@ -41,88 +45,97 @@ HOME_PAGE = {
     ),
 }
 
-PLATFORM_PAGES = [
-    {
-        "title": "Déclaration d'accessibilité",
-        "slug": "accessibilite",
-        "introduction": (
-            "Médiature s'engage à rendre ses services accessibles conformément à l'article 47 "
-            "de la loi n° 2005-102 du 11 février 2005."
-        ),
-        "body": stream(
-            block("heading", {"text": "État de conformité", "level": "h2"}),
-            block(
-                "paragraph",
-                "<p>Le site est partiellement conforme au référentiel général d'amélioration de "
-                "l'accessibilité (RGAA) : il n'a pas encore fait l'objet d'un audit.</p>",
+
+def platform_pages() -> list[dict]:
+    """The platform's content pages (a function: the retention period is read from the settings)."""
+    return [
+        {
+            "title": "Déclaration d'accessibilité",
+            "slug": "accessibilite",
+            "introduction": (
+                "Médiature s'engage à rendre ses services accessibles conformément à l'article 47 "
+                "de la loi n° 2005-102 du 11 février 2005."
             ),
-            block("heading", {"text": "Voies de recours", "level": "h2"}),
-            block(
-                "paragraph",
-                "<p>Si vous constatez un défaut d'accessibilité vous empêchant d'accéder à un contenu, vous pouvez "
-                "saisir le Défenseur des droits.</p>",
+            "body": stream(
+                block("heading", {"text": "État de conformité", "level": "h2"}),
+                block(
+                    "paragraph",
+                    "<p>Le site est partiellement conforme au référentiel général d'amélioration de "
+                    "l'accessibilité (RGAA) : il n'a pas encore fait l'objet d'un audit.</p>",
+                ),
+                block("heading", {"text": "Voies de recours", "level": "h2"}),
+                block(
+                    "paragraph",
+                    "<p>Si vous constatez un défaut d'accessibilité vous empêchant d'accéder à un contenu, vous pouvez "
+                    "saisir le Défenseur des droits.</p>",
+                ),
             ),
-        ),
-    },
-    {
-        "title": "Mentions légales",
-        "slug": "mentions-legales",
-        "introduction": "Informations sur l'éditeur et l'hébergeur de la plateforme.",
-        "body": stream(
-            block("heading", {"text": "Éditeur", "level": "h2"}),
-            block("paragraph", "<p>Association des médiateurs des collectivités territoriales (AMCT).</p>"),
-            block("heading", {"text": "Hébergement", "level": "h2"}),
-            block("paragraph", "<p>La plateforme est hébergée en France.</p>"),
-        ),
-    },
-    {
-        "title": "Conditions générales d'utilisation",
-        "slug": "conditions-generales-d-utilisation",
-        "introduction": "Les règles d'utilisation de la plateforme Médiature, pour les usagers et pour les médiateurs.",
-        "body": stream(
-            block("heading", {"text": "Objet", "level": "h2"}),
-            block(
-                "paragraph",
-                "<p>Médiature permet à toute personne de saisir gratuitement le médiateur d'une collectivité "
-                "au sujet d'un différend avec un service public local.</p>",
+        },
+        {
+            "title": "Mentions légales",
+            "slug": "mentions-legales",
+            "introduction": "Informations sur l'éditeur et l'hébergeur de la plateforme.",
+            "body": stream(
+                block("heading", {"text": "Éditeur", "level": "h2"}),
+                block("paragraph", "<p>Association des médiateurs des collectivités territoriales (AMCT).</p>"),
+                block("heading", {"text": "Hébergement", "level": "h2"}),
+                block("paragraph", "<p>La plateforme est hébergée en France.</p>"),
             ),
-            block("heading", {"text": "Engagements de l'usager", "level": "h2"}),
-            block(
-                "paragraph",
-                "<p>L'usager transmet des informations exactes et ne dépose que des documents utiles à sa demande.</p>",
+        },
+        {
+            "title": "Conditions générales d'utilisation",
+            "slug": "conditions-generales-d-utilisation",
+            "introduction": (
+                "Les règles d'utilisation de la plateforme Médiature, pour les usagers et pour les médiateurs."
             ),
-        ),
-    },
-    {
-        "title": "Politique de confidentialité",
-        "slug": "politique-de-confidentialite",
-        "introduction": "Comment vos données personnelles sont traitées et protégées.",
-        "body": stream(
-            block("heading", {"text": "Base légale", "level": "h2"}),
-            block(
-                "paragraph",
-                "<p>Le traitement relève d'une mission d'intérêt public (article 6-1 e du RGPD).</p>",
+            "body": stream(
+                block("heading", {"text": "Objet", "level": "h2"}),
+                block(
+                    "paragraph",
+                    "<p>Médiature permet à toute personne de saisir gratuitement le médiateur d'une collectivité "
+                    "au sujet d'un différend avec un service public local.</p>",
+                ),
+                block("heading", {"text": "Engagements de l'usager", "level": "h2"}),
+                block(
+                    "paragraph",
+                    "<p>L'usager transmet des informations exactes et ne dépose que des documents utiles "
+                    "à sa demande.</p>",
+                ),
             ),
-            block("heading", {"text": "Durée de conservation", "level": "h2"}),
-            block(
-                "paragraph",
-                "<p>Les données d'un dossier sont anonymisées deux ans après sa clôture.</p>",
+        },
+        {
+            "title": "Politique de confidentialité",
+            "slug": "politique-de-confidentialite",
+            "introduction": "Comment vos données personnelles sont traitées et protégées.",
+            "body": stream(
+                block("heading", {"text": "Base légale", "level": "h2"}),
+                block(
+                    "paragraph",
+                    "<p>Le traitement relève d'une mission d'intérêt public (article 6-1 e du RGPD).</p>",
+                ),
+                block("heading", {"text": "Durée de conservation", "level": "h2"}),
+                block(
+                    "paragraph",
+                    f"<p>Les données d'un dossier sont anonymisées {period_label(platform_months())} après sa clôture "
+                    "(plus tôt si la collectivité a choisi une durée plus courte) : restent seules les informations "
+                    "utiles aux statistiques. Un dossier faisant l'objet d'un contentieux peut être conservé jusqu'à "
+                    "son terme.</p>",
+                ),
+                block("heading", {"text": "Services de l'État utilisés", "level": "h2"}),
+                block(
+                    "paragraph",
+                    "<p>Pour vous proposer les communes correspondantes, le formulaire de demande envoie le code "
+                    "postal saisi, et lui seul, à la Base Adresse Nationale (api-adresse.data.gouv.fr).</p>",
+                ),
+                block("heading", {"text": "Vos droits", "level": "h2"}),
+                block(
+                    "paragraph",
+                    "<p>Vous pouvez accéder à vos données, les faire rectifier ou en demander l'effacement "
+                    "en écrivant au médiateur de votre collectivité.</p>",
+                ),
             ),
-            block("heading", {"text": "Services de l'État utilisés", "level": "h2"}),
-            block(
-                "paragraph",
-                "<p>Pour vous proposer les communes correspondantes, le formulaire de demande envoie le code "
-                "postal saisi, et lui seul, à la Base Adresse Nationale (api-adresse.data.gouv.fr).</p>",
-            ),
-            block("heading", {"text": "Vos droits", "level": "h2"}),
-            block(
-                "paragraph",
-                "<p>Vous pouvez accéder à vos données, les faire rectifier ou en demander l'effacement "
-                "en écrivant au médiateur de votre collectivité.</p>",
-            ),
-        ),
-    },
-]
+        },
+    ]
 
 
 def authority_page(authority) -> dict:
@@ -191,7 +204,8 @@ def authority_content_pages(authority) -> list[dict]:
                 block(
                     "paragraph",
                     f"<p>Les informations que vous transmettez sont destinées aux seuls médiateurs de "
-                    f"{authority.name}. Elles sont anonymisées deux ans après la clôture de votre dossier.</p>",
+                    f"{authority.name}. Elles sont anonymisées {period_label(platform_months())} après la clôture "
+                    "de votre dossier.</p>",
                 ),
             ),
         },

@@ -16,6 +16,7 @@ from wagtail.models import Page
 
 from cases.forms import HONEYPOT_FIELD, RequestForms
 from cases.intake import create_case_from_request
+from cases.privacy.retention import months_for, period_label
 from cases.ratelimit import allow_attempt
 
 
@@ -81,6 +82,7 @@ def render_form(
             "files_dropped": files_dropped,
             "files_again": FILES_AGAIN,
             "privacy_page": Page.objects.sibling_of(page).live().filter(slug=PRIVACY_PAGE_SLUG).first(),
+            "retention_period": period_label(months_for(page.authority.pk)),
             "honeypot_field": HONEYPOT_FIELD,
         },
     )

@@ -35,7 +35,7 @@ def ensure_site() -> HomePage:
         is_default_site=True,
         defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "Médiature"},
     )
-    for page in defaults.PLATFORM_PAGES:
+    for page in defaults.platform_pages():
         if not ContentPage.objects.child_of(home).filter(slug=page["slug"]).exists():
             create_page(home, ContentPage(**page))
     DsfrConfig.objects.update_or_create(language=defaults.DSFR_CONFIG["language"], defaults=defaults.DSFR_CONFIG)

@@ -6,6 +6,7 @@ user's agent memberships is a 404 whatever the URL.
 
 from django.urls import path
 
+from cases.privacy import views as privacy
 from cases.views import actions, case, documents, messages, notes, synthesis
 
 urlpatterns = [
@@ -19,6 +20,8 @@ urlpatterns = [
     path("cloturer/", actions.close, name="close"),
     path("reouvrir/", actions.reopen, name="reopen"),
     path("supprimer/", actions.delete, name="delete"),
+    path("conservation/", privacy.hold, name="hold"),
+    path("conservation/lever/", privacy.hold_lift, name="hold_lift"),
     path("notes/ajouter/", notes.note_add, name="note_add"),
     path("notes/<int:note_pk>/modifier/", notes.note_edit, name="note_edit"),
     path("notes/<int:note_pk>/supprimer/", notes.note_delete, name="note_delete"),
