@@ -32,6 +32,8 @@ URLS = {
     "close": {},
     "reopen": {},
     "delete": {},
+    "hold": {},
+    "hold_lift": {},
     "note_add": {},
     "note_edit": {"note_pk": None},
     "note_delete": {"note_pk": None},
@@ -42,7 +44,7 @@ URLS = {
     "message_compose": {},
     "message_processed": {"message_pk": None},
 }
-POST_ONLY = {"status", "due_date", "assign_to_me", "unassign", "document_upload", "message_processed"}
+POST_ONLY = {"status", "due_date", "assign_to_me", "unassign", "document_upload", "message_processed", "hold_lift"}
 # What a form of these URLs would accept: an outsider's request must still change nothing.
 VALID_INPUT = {
     "status": "closed",
@@ -51,9 +53,10 @@ VALID_INPUT = {
     "to": "x@exemple.fr",
     "subject": "s",
     "body": typed("b"),
+    "reason": "Contentieux",
 }
 # GET by an agent who is neither assignee nor main agent: sent back to the case with a message.
-REFUSED_TO_AGENT = {"assign", "delete", "document_delete"}
+REFUSED_TO_AGENT = {"assign", "delete", "document_delete", "hold"}
 
 
 @pytest.fixture
@@ -83,6 +86,7 @@ def assert_untouched(world: dict) -> None:
     case = Case.objects.get(pk=world["case"].pk)
     assert case.assignee_id is None
     assert case.closed_at is None
+    assert case.held_since is None
     assert Note.objects.filter(pk=world["note"].pk).exists()
     assert Attachment.objects.filter(pk=world["document"].pk).exists()
     assert MessageCase.objects.get(message=world["message"]).processed is False
