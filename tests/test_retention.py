@@ -322,3 +322,30 @@ def test_the_pages_state_the_period_of_the_setting(settings, client, authority):
     RetentionPeriod.objects.create(authority=authority, months=18)
     form = client.get(f"/{authority.slug}/faire-une-demande/").content.decode()
     assert "anonymisées 18 mois après la clôture" in form
+
+
+def test_an_email_to_an_anonymised_case_is_kept_aside(full_case, committed):
+    close_months_ago(full_case, 25)
+    anonymise_due()
+    messages = Message.objects.count()
+    with committed():
+        pipe(reply_from_citizen(full_case))
+    [inbound] = InboundEmail.objects.all()
+    assert inbound.state == InboundEmail.State.KEPT_ASIDE
+    assert Message.objects.count() == messages
+
+
+def test_the_digest_tells_main_agents_how_many_cases_are_anonymised_within_30_days(
+    authority, main_agent, agent, mail_settings, committed
+):
+    from cases.mail.digest import send_digests
+
+    case = CaseFactory(authority=authority, citizen__last_name="Discret")
+    close_months_ago(case, 24, days=-10)
+    with committed():
+        send_digests(timezone.localdate())
+    digests = {message.to[0]: message for message in Message.objects.filter(template="agent_digest")}
+    assert set(digests) == {main_agent.email}  # the agent has nothing else to hear about
+    text = digests[main_agent.email].text
+    assert "ANONYMISÉS D'ICI 30 JOURS" in text and f"{authority.name} : 1 dossier clôturé" in text
+    assert reverse("case_retention") in text and "Discret" not in text

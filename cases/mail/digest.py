@@ -2,7 +2,9 @@
 
 Each agent gets one email listing, for the authorities where they are an agent,
 the unassigned open cases, and their own open cases due within one business
-day (or overdue), with the same limit as the workspace (`cases.dates.due_soon_limit`).
+day (or overdue), with the same limit as the workspace (`cases.dates.due_soon_limit`);
+main agents also get, per authority, how many closed cases will be anonymised within
+30 days (cases/privacy/retention.py), a count and a link, never a name.
 Closed cases are never counted (the original counted them).
 Nothing to say, no email. A digest already queued today for an agent is not
 queued again, and a lock keeps two schedulers from sending at the same time.
@@ -17,11 +19,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
-from authorities.models import AGENT_ROLES, Authority, User
+from authorities.models import AGENT_ROLES, Authority, Role, User
 from cases.choices import Status
 from cases.dates import due_soon_limit, is_business_day
 from cases.mail.outbound import queue_email
 from cases.models import Case, Message
+from cases.privacy.retention import due_within_notice
 
 PARIS = ZoneInfo("Europe/Paris")
 DIGEST_HOUR = 7
@@ -76,12 +79,28 @@ def send_digests(today: datetime.date) -> int:
             .select_related("citizen")
             .order_by("due_date", "number")
         ]
-        if not authorities and not due_cases:
+        anonymisation = anonymisation_notice(agent)
+        if not authorities and not due_cases and not anonymisation:
             continue
         queue_email(
             "agent_digest",
             [agent.email],
-            {"recipient": agent, "authorities": authorities, "due_cases": due_cases},
+            {"recipient": agent, "authorities": authorities, "due_cases": due_cases, "anonymisation": anonymisation},
         )
         sent += 1
     return sent
+
+
+def anonymisation_notice(agent) -> list[dict]:
+    """For a main agent: the authorities with cases anonymised within 30 days, and how many."""
+    main_ids = agent.memberships.filter(role=Role.MAIN_AGENT).values("authority_id")
+    rows = due_within_notice().filter(authority_id__in=main_ids).values("authority_id").annotate(total=Count("pk"))
+    counts = {row["authority_id"]: row["total"] for row in rows}
+    try:
+        url = settings.SITE_URL + reverse("case_retention")
+    except NoReverseMatch:
+        url = workspace_url()
+    return [
+        {"name": authority.name, "count": counts[authority.pk], "url": url}
+        for authority in Authority.objects.filter(pk__in=counts).order_by("name")
+    ]

@@ -289,7 +289,12 @@ def find_target(msg: EmailMessage, envelope_recipient: str) -> Target:
     if len(numbers) > MAX_CASES:
         return Target(reason=InboundEmail.Reason.TOO_MANY_CASES)
     if numbers:
-        cases = list(Case.objects.filter(number__in=numbers).select_related("citizen").order_by("number"))
+        # An anonymised case takes no new mail (cases/privacy/): the email is kept aside like an unknown address.
+        cases = list(
+            Case.objects.filter(number__in=numbers, anonymised_at__isnull=True)
+            .select_related("citizen")
+            .order_by("number")
+        )
         return Target(cases=cases) if cases else Target(reason=InboundEmail.Reason.UNKNOWN_RECIPIENT)
     if forged:
         return Target(reason=InboundEmail.Reason.FORGED_ADDRESS)
@@ -298,6 +303,7 @@ def find_target(msg: EmailMessage, envelope_recipient: str) -> Target:
         Case.objects.filter(
             message_links__message__direction=Message.Direction.OUT,
             message_links__message__message_id__in=referenced,
+            anonymised_at__isnull=True,
         )
         .distinct()
         .select_related("citizen")

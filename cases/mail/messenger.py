@@ -63,6 +63,7 @@ def send_case_message(case: Case, sender_user, to, cc, subject: str, html: str, 
     Raises ValidationError (recipients, subject, empty body), RejectedFile (a file) or PermissionDenied.
     """
     ensure_agent_of(sender_user, case)
+    case.refuse_if_anonymised()
     to, cc = normalise_addresses(to), [a for a in normalise_addresses(cc)]
     cc = [address for address in cc if address not in to]
     if not to:
