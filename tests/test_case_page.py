@@ -16,11 +16,8 @@ from cases.models import Case, CaseEvent, Citizen, CompetentThirdParty, Domain
 from tests.conftest import member_of
 from tests.factories import AuthorityFactory, CaseFactory
 from tests.workspace_factories import (
-    AttachmentFactory,
-    CaseEventFactory,
-    MessageFactory,
-    NoteFactory,
     fast_passwords,  # noqa: F401
+    fill_case_page,
 )
 
 
@@ -257,16 +254,6 @@ def test_unknown_section_is_404(client, agent, case):
     assert client.get(url("edit", case, section="autre")).status_code == 404
 
 
-def fill(case: Case, rows: int, colleague) -> None:
-    NoteFactory.create_batch(rows, case=case, author=colleague)
-    AttachmentFactory.create_batch(rows, case=case, uploaded_by=colleague)
-    for message in MessageFactory.create_batch(rows, cases=[case]):
-        AttachmentFactory(case=None, message=message)
-    CaseEventFactory.create_batch(rows, case=case, actor=colleague)
-    for _ in range(rows):
-        CaseFactory(authority=case.authority, citizen__first_name="Léa", citizen__last_name="Dupont")
-
-
 def count_queries(client, case) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url("detail", case)).status_code == 200
@@ -276,8 +263,8 @@ def count_queries(client, case) -> int:
 def test_case_page_queries_do_not_grow_with_rows(client, authority, agent):
     small, large = CaseFactory(authority=authority), CaseFactory(authority=authority)
     colleagues = [member_of(authority, Role.AGENT) for _ in range(2)]
-    fill(small, 2, colleagues[0])
-    fill(large, 30, colleagues[1])
+    fill_case_page(small, 2, colleagues[0])
+    fill_case_page(large, 30, colleagues[1])
     client.force_login(agent)
     count_queries(client, small)  # warm the session and caches
     assert count_queries(client, small) == count_queries(client, large)

@@ -27,11 +27,9 @@ from cases.search import reindex_cases
 from tests.conftest import member_of
 from tests.factories import CaseFactory
 from tests.workspace_factories import (
-    AttachmentFactory,
-    CaseEventFactory,
     MessageFactory,
-    NoteFactory,
     fast_passwords,  # noqa: F401
+    fill_case_page,
 )
 
 INDEX = "/admin/dossiers/"
@@ -61,17 +59,6 @@ def add_cases(authority, agent, count: int) -> None:
             MessageFactory(cases=[case])
     Citizen.objects.filter(case__authority=authority).update(last_name="Dupont")
     reindex_cases(Case.objects.values_list("number", flat=True))
-
-
-def fill(case: Case, rows: int, colleague) -> None:
-    """What the case page lists: notes, documents, messages with files, events, similar cases."""
-    NoteFactory.create_batch(rows, case=case, author=colleague)
-    AttachmentFactory.create_batch(rows, case=case, uploaded_by=colleague)
-    for message in MessageFactory.create_batch(rows, cases=[case]):
-        AttachmentFactory(case=None, message=message)
-    CaseEventFactory.create_batch(rows, case=case, actor=colleague)
-    for _ in range(rows):
-        CaseFactory(authority=case.authority, citizen__first_name="Léa", citizen__last_name="Dupont")
 
 
 def queries(client, url: str) -> list[str]:
@@ -131,8 +118,8 @@ def test_dashboard(agent_client, authority, agent):
 def test_case_page(agent_client, authority, agent):
     small, large = CaseFactory(authority=authority), CaseFactory(authority=authority)
     colleague = member_of(authority, Role.AGENT)
-    fill(small, 1, colleague)
-    fill(large, 30, colleague)
+    fill_case_page(small, 1, colleague)
+    fill_case_page(large, 30, colleague)
     few = queries(agent_client, f"{INDEX}{small.number}/")
     many = queries(agent_client, f"{INDEX}{large.number}/")
     assert_same_within(few, many, FRAMEWORK + WORKSPACE + CASE_PAGE_DATA)

@@ -94,3 +94,14 @@ class CaseEventFactory(DjangoModelFactory):
 def fast_passwords(settings):
     """Import into a test module to hash the factories' passwords with a fast hasher (tests only)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def fill_case_page(case, rows: int, colleague) -> None:
+    """What the case page lists: notes, documents, messages with files, events, similar cases."""
+    NoteFactory.create_batch(rows, case=case, author=colleague)
+    AttachmentFactory.create_batch(rows, case=case, uploaded_by=colleague)
+    for message in MessageFactory.create_batch(rows, cases=[case]):
+        AttachmentFactory(case=None, message=message)
+    CaseEventFactory.create_batch(rows, case=case, actor=colleague)
+    for _ in range(rows):
+        CaseFactory(authority=case.authority, citizen__first_name="Léa", citizen__last_name="Dupont")
