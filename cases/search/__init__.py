@@ -20,10 +20,21 @@ from functools import reduce
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Cast, Lower
 
-from cases.models import Case, CaseSearch, MessageCase, Note
+from cases.models import Case, MessageCase, Note
 from cases.search.document import SEARCH_CONFIG, Reindex, reindex_after_commit, reindex_cases
 
 __all__ = ["Reindex", "count_up_to", "reindex_after_commit", "reindex_cases", "search_cases"]
@@ -79,8 +90,7 @@ def in_authorities(authority_ids) -> Q:
     every matching row of every authority. `__in` takes no typed expressions, hence
     one equality per authority (an agent mostly has one).
     """
-    column = CaseSearch._meta.get_field("authority").target_field
-    typed = [Q(search__authority_id=Cast(Value(pk), output_field=column)) for pk in authority_ids]
+    typed = [Q(search__authority_id=Cast(Value(pk), output_field=BigIntegerField())) for pk in authority_ids]
     return reduce(operator.or_, typed, Q(pk__in=[]))
 
 
