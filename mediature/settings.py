@@ -49,6 +49,7 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 INSTALLED_APPS = [
     "authorities",
     "cases",
+    "cases.audit",  # the audit log, an app of its own inside the cases package (cases/audit/__init__.py)
     "pages",
     "dsfr",
     "widget_tweaks",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cases.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "authorities.auth.SessionLimitsMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -236,6 +238,8 @@ INBOUND_MAX_BYTES = int(os.environ.get("INBOUND_MAX_BYTES", str(25 * 1024 * 1024
 # A closed case is anonymised this many months after its closing (cases/privacy/); an authority's
 # main agent may choose a shorter period, never a longer one.
 RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "24"))
+# Audit log entries are removed this many months after they were written (CNIL guidance for access logs).
+AUDIT_RETENTION_MONTHS = int(os.environ.get("AUDIT_RETENTION_MONTHS", "12"))
 if ANYMAIL["MAILJET_API_KEY"]:
     EMAIL_BACKEND = "anymail.backends.mailjet.EmailBackend"
 elif ANYMAIL["BREVO_API_KEY"]:
