@@ -89,9 +89,12 @@ def test_the_search_reads_its_gin_indexes_with_the_authority(national):
         found = search_cases(cases_for(agent).with_unprocessed_count(), term, authority_ids)
         assert_no_sequential_scan(found.order_by("due_date", "-number")[:50])
         assert_no_sequential_scan(found.order_by()[: SEARCH_COUNT_LIMIT + 1])
-    words = search_cases(cases_for(agent), "facture", authority_ids)
-    assert "Index Cond: ((authority_id = '" in plan(words), plan(words)  # the scope is read from the GIN index
-    assert "case_search_document" in plan(words)
+    # The scope is read from the GIN index: the authority, typed as the column (`'796'::bigint`), is an index
+    # condition (with the words or alone, as the planner sees fit for a common word), never a row filter.
+    words = plan(search_cases(cases_for(agent), "facture", authority_ids))
+    index_conditions = [line for line in words.splitlines() if "Index Cond:" in line]
+    assert any("authority_id = '" in line for line in index_conditions), words
+    assert "case_search_document" in words
 
 
 def test_sign_in_and_password_reset_find_the_member_by_an_indexed_address(db):
