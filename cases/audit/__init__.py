@@ -22,8 +22,9 @@ the action has succeeded: the row commits with the action and the chain's head s
 - `middleware`: the client IP of the request being served, for services given a user;
 - `retention`: rows older than `AUDIT_RETENTION_MONTHS` (12) removed, the chain restarting from an anchor;
   `tasks`: its nightly job;
-- `views`, `wagtail_hooks`: the log in the admin (/admin/journal/), an authority's for its main agents,
-  all of it for platform admins; no view edits or deletes a row.
+
+Not built yet: the log's page in the admin (an authority's log for its main agents, all of it for platform
+admins, no view that edits or deletes a row), and the calls to `record` where each event happens.
 
 It is a Django app of its own (label `audit`): its table, migrations (with the PostgreSQL trigger that
 refuses UPDATE and DELETE) and command live here, apart from the cases app's migrations.
