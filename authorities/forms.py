@@ -15,6 +15,8 @@ from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetFo
 from wagtail.images import get_image_model
 
 from authorities.models import Authority, Role
+from authorities.permissions import is_platform_admin
+from authorities.territory.form import TerritoryFields
 
 LOGO_MAX_BYTES = 750 * 1024
 LOGO_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif"}
@@ -39,10 +41,11 @@ def check_logo(upload) -> tuple[bytes, str]:
     return data, LOGO_TYPES[kind.mime]
 
 
-class AuthorityForm(forms.ModelForm):
+class AuthorityForm(TerritoryFields, forms.ModelForm):
     """Create (platform admins) or edit (platform admins, main agent) an authority.
 
-    The slug is chosen once, at creation; afterwards it is shown, never editable.
+    The slug is chosen once, at creation; afterwards it is shown, never editable. The territory
+    (authorities/territory/) is set by platform admins; the main agent sees it read-only.
     """
 
     logo_file = forms.FileField(
@@ -53,9 +56,21 @@ class AuthorityForm(forms.ModelForm):
     )
     remove_logo = forms.BooleanField(label="Retirer le logo actuel", required=False)
 
+    field_order = [
+        "name",
+        "slug",
+        "type",
+        "communes",
+        "communes_file",
+        "departement_code",
+        "region_code",
+        "logo_file",
+        "remove_logo",
+    ]
+
     class Meta:
         model = Authority
-        fields = ["name", "slug", "type"]
+        fields = ["name", "slug", "type", "departement_code", "region_code"]
         help_texts = {
             "slug": "Attention : cet identifiant apparaît dans l'adresse des pages publiques de la collectivité "
             "et ne pourra plus jamais être modifié. Lettres minuscules sans accent, chiffres et tirets.",
@@ -68,6 +83,7 @@ class AuthorityForm(forms.ModelForm):
             del self.fields["slug"]
         if not (self.instance.pk and self.instance.logo_id):
             del self.fields["remove_logo"]
+        self.setup_territory(editable=for_user is not None and is_platform_admin(for_user))
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"].strip()
@@ -84,6 +100,7 @@ class AuthorityForm(forms.ModelForm):
     def save(self, commit=True):
         authority = super().save(commit=True)  # the collection is created with the authority (signals)
         authority.refresh_from_db(fields=["collection"])
+        self.save_territory(authority)
         logo = self.cleaned_data.get("logo_file")
         if logo:
             data, extension = logo

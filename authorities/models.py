@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
+from authorities.territory.geography import departement_choices, region_choices
+
 SLUG_VALIDATOR = RegexValidator(
     r"^[a-z0-9]+(-[a-z0-9]+)*$",
     _("Lettres minuscules sans accent, chiffres et tirets simples uniquement (ex. « ville-de-lyon »)."),
@@ -100,6 +102,10 @@ class Authority(models.Model):
         related_name="authority",
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    departement_code = models.CharField(
+        _("département"), max_length=3, blank=True, choices=departement_choices, db_index=True
+    )
+    region_code = models.CharField(_("région"), max_length=2, blank=True, choices=region_choices, db_index=True)
 
     class Meta:
         verbose_name = _("collectivité")
@@ -108,6 +114,24 @@ class Authority(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AuthorityCommune(models.Model):
+    """A commune (by its INSEE code) in the territory of a city or an intercommunal body."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="communes")
+    insee_code = models.CharField(_("code INSEE"), max_length=5, db_index=True)
+
+    class Meta:
+        verbose_name = _("commune du territoire")
+        verbose_name_plural = _("communes du territoire")
+        ordering = ["insee_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "insee_code"], name="one_row_per_authority_and_commune")
+        ]
+
+    def __str__(self) -> str:
+        return self.insee_code
 
 
 class Role(models.TextChoices):
