@@ -37,7 +37,7 @@ class ProblemWatch:
     def listen(self, page) -> None:
         page.on("console", self.on_console)
         page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
-        page.on("requestfailed", lambda request: self.problems.append(f"refused: {request.url} ({request.failure})"))
+        page.on("requestfailed", self.on_request_failed)
         page.on("response", self.on_response)
 
     def expect_status(self, path: str, status: int) -> None:
@@ -47,6 +47,17 @@ class ProblemWatch:
     def is_expected(self, url: str, status: int | None = None) -> bool:
         path = urlsplit(url).path
         return any(path == expected_path and status in (None, code) for expected_path, code in self.expected)
+
+    def on_request_failed(self, request) -> None:
+        """A refused resource is a problem; a script's fetch cut short because the test moved on is not.
+
+        Wagtail's icons.js fetches the admin sprite; a click that navigates before it arrives aborts it
+        (net::ERR_ABORTED). A refusal (CSP, integrity, network) fails differently, and an aborted
+        navigation is still reported.
+        """
+        if request.failure == "net::ERR_ABORTED" and not request.is_navigation_request():
+            return
+        self.problems.append(f"refused: {request.url} ({request.failure})")
 
     def on_console(self, message) -> None:
         if message.type != "error":
