@@ -17,6 +17,7 @@ from wagtail.images import get_image_model
 from authorities.models import Authority, Role
 from authorities.permissions import is_platform_admin
 from authorities.territory.form import TerritoryFields
+from pages.finder import FINDER_SLUG
 
 LOGO_MAX_BYTES = 750 * 1024
 LOGO_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif"}
@@ -86,8 +87,10 @@ class AuthorityForm(TerritoryFields, forms.ModelForm):
         self.setup_territory(editable=for_user is not None and is_platform_admin(for_user))
 
     def clean_slug(self):
-        slug = self.cleaned_data["slug"].strip()
-        return slug or slugify(self.cleaned_data.get("name", ""))[:30]
+        slug = self.cleaned_data["slug"].strip() or slugify(self.cleaned_data.get("name", ""))[:30]
+        if slug == FINDER_SLUG:
+            raise ValidationError("Cet identifiant est réservé à la page « Trouver mon médiateur ».")
+        return slug
 
     def clean_logo_file(self):
         upload = self.cleaned_data.get("logo_file")

@@ -15,6 +15,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from pages.blocks import RICH_TEXT_FEATURES, ContentBlocks
+from pages.finder.forms import FinderForm
+from pages.finder.views import FINDER_PATH, find_mediator
 from pages.navigation import breadcrumb, main_navigation
 from pages.request_form import render_form, submit
 
@@ -44,7 +46,9 @@ class WithContentPages:
         return context
 
 
-class HomePage(PublicPage):
+class HomePage(RoutablePageMixin, PublicPage):
+    """The platform's home: « Trouver mon médiateur » (pages/finder/) and the authorities' sections."""
+
     introduction = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
     body = StreamField(ContentBlocks(), verbose_name=_("contenu"), blank=True)
 
@@ -62,7 +66,13 @@ class HomePage(PublicPage):
         context["authority_pages"] = (
             AuthorityPage.objects.child_of(self).live().public().select_related("authority__logo").order_by("title")
         )
+        context["finder_form"] = FinderForm()
+        context["finder_url"] = self.get_url(request) + self.reverse_subpage("find_mediator")
         return context
+
+    @path(FINDER_PATH, name="find_mediator")
+    def find_mediator_view(self, request: HttpRequest) -> HttpResponse:
+        return find_mediator(self, request)
 
 
 class AuthorityPage(WithContentPages, PublicPage):

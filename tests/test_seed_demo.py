@@ -110,3 +110,8 @@ def test_the_demo_cases_are_found_by_the_search_at_once(seeded, client):
     assert citizen.case_id in {
         case.number for case in search(f"{citizen.first_name} {citizen.last_name}")["object_list"]
     }
+
+
+def test_demo_authorities_are_found_by_their_commune(seeded, client):
+    response = client.get("/trouver-mon-mediateur/", {"lieu": "Rennes (35000)", "commune": "35238"})
+    assert [entry.authority.slug for entry in response.context["competent"]] == ["autre"]

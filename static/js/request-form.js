@@ -30,8 +30,8 @@ function sendOnce(form) {
   });
 }
 
-// Suggests the cities of a French postal code (the national address API, as the original did);
-// the city stays free text, and without an answer nothing changes.
+// Suggests the cities of a French postal code (the national address API through communes.js, as the
+// original did); the city stays free text, and without an answer nothing changes.
 function suggestCities(postalCode, city) {
   const suggestions = document.createElement("datalist");
   suggestions.id = "city-suggestions";
@@ -44,25 +44,13 @@ function suggestCities(postalCode, city) {
       return;
     }
     asked = code;
-    const url = new URL(postalCode.dataset.cityLookupUrl);
-    url.search = new URLSearchParams({ q: code, type: "municipality", limit: "40" });
-    try {
-      const response = await fetch(url);
-      if (!response.ok) {
-        return;
-      }
-      const { features = [] } = await response.json();
-      const names = features
-        .map((feature) => feature.properties || {})
-        .filter((place) => place.postcode === code && place.city)
-        .map((place) => place.city);
-      const unique = [...new Set(names)].sort((a, b) => a.localeCompare(b, "fr"));
-      suggestions.replaceChildren(...unique.map((name) => new Option(name, name)));
-      if (unique.length === 1 && !city.value.trim()) {
-        city.value = unique[0];
-      }
-    } catch {
-      // Offline or refused: the citizen types the city.
+    // Offline or refused, no suggestion: the citizen types the city.
+    const places = await findCommunes(postalCode.dataset.cityLookupUrl, code, 40);
+    const names = places.filter((place) => place.postcode === code).map((place) => place.city);
+    const unique = [...new Set(names)].sort((a, b) => a.localeCompare(b, "fr"));
+    suggestions.replaceChildren(...unique.map((name) => new Option(name, name)));
+    if (unique.length === 1 && !city.value.trim()) {
+      city.value = unique[0];
     }
   };
   postalCode.addEventListener("input", suggest);

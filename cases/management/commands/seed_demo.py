@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from faker import Faker
 
-from authorities.models import AGENT_ROLES, Authority, Membership, Role, User
+from authorities.models import AGENT_ROLES, Authority, AuthorityCommune, Membership, Role, User
 from cases.choices import Channel, Gender, Originator, Outcome, Representation, Status
 from cases.models import Case, CaseEvent, Citizen, CompetentThirdParty, Domain
 from cases.search import reindex_cases
@@ -32,6 +32,7 @@ class DemoAuthority:
     slug: str
     name: str
     case_count: int
+    communes: tuple[str, ...] = ()  # its territory, by INSEE code (« Trouver mon médiateur »)
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,10 @@ class DemoUser:
     role: str = ""
 
 
-AUTHORITIES = [DemoAuthority("demo", "Ville de Démo", 300), DemoAuthority("autre", "Autre Ville", 60)]
+AUTHORITIES = [
+    DemoAuthority("demo", "Ville de Démo", 300, ("29019",)),  # Brest: 29200
+    DemoAuthority("autre", "Autre Ville", 60, ("35238",)),  # Rennes: 35000
+]
 PLATFORM_ADMIN = DemoUser("admin@demo.example", "Claire", "Lefèvre")
 MEMBERS = [
     DemoUser("principal@demo.example", "Jean-Marc", "Moreau", "demo", Role.MAIN_AGENT),
@@ -154,6 +158,9 @@ def ensure_authority(spec: DemoAuthority) -> Authority:
     """Creating the authority also builds its page section and editors group (authorities/signals.py)."""
     authority, _ = Authority.objects.get_or_create(
         slug=spec.slug, defaults={"name": spec.name, "type": Authority.Type.CITY}
+    )
+    AuthorityCommune.objects.bulk_create(
+        (AuthorityCommune(authority=authority, insee_code=code) for code in spec.communes), ignore_conflicts=True
     )
     return authority
 
