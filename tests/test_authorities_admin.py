@@ -24,7 +24,9 @@ def logo(data: bytes, name="logo.png", content_type="image/png"):
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
-def test_list_shows_open_and_closed_counts_and_searches(client, platform_admin, authority, other_authority):
+def test_list_shows_open_and_closed_counts_and_searches(
+    client, platform_admin, authority, other_authority, agent, main_agent
+):
     CaseFactory.create_batch(2, authority=authority)
     closed = CaseFactory(authority=authority)
     type(closed).objects.filter(pk=closed.pk).update(closed_at="2026-01-02T10:00:00Z", outcome="agreement")
@@ -32,7 +34,8 @@ def test_list_shows_open_and_closed_counts_and_searches(client, platform_admin, 
     response = client.get(INDEX)
     assert response.status_code == 200
     rows = {a.slug: a for a in response.context["object_list"]}
-    assert (rows["demo"].open_cases, rows["demo"].closed_cases) == (2, 1)
+    assert (rows["demo"].open_cases, rows["demo"].closed_cases, rows["demo"].members) == (2, 1, 2)
+    assert (rows["autre"].open_cases, rows["autre"].closed_cases, rows["autre"].members) == (0, 0, 0)
     assert "Dossiers ouverts" in response.content.decode()
     found = client.get(INDEX, {"q": "Autre"}).context["object_list"]
     assert [a.slug for a in found] == ["autre"]

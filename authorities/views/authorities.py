@@ -5,7 +5,8 @@ Wagtail's history (`wagtail.create`, `wagtail.edit`), shown on the authority's
 history page and in the site history report.
 """
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
@@ -16,6 +17,7 @@ from wagtail.permissions import register_permission_policy
 from authorities.forms import AuthorityForm
 from authorities.models import Authority, Membership, Role
 from authorities.permissions import authority_ids_as, is_platform_admin, platform_admins
+from cases.models import Case
 
 
 def main_agent_authority_ids(user) -> QuerySet:
@@ -68,12 +70,19 @@ def changeable_authorities(view) -> QuerySet:
     return view.permission_policy.instances_user_has_any_permission_for(view.request.user, ["change"])
 
 
+def count_of(model, **filters) -> Subquery:
+    """How many rows of `model` belong to the outer authority: a subquery each, so counts never multiply
+    (joining cases and memberships together counted every case once per member)."""
+    rows = model.objects.filter(authority=OuterRef("pk"), **filters).order_by().values("authority")
+    return Coalesce(Subquery(rows.annotate(count=Count("pk")).values("count")), 0)
+
+
 class AuthorityIndexView(generic.IndexView):
     def get_base_queryset(self):
         return changeable_authorities(self).annotate(
-            open_cases=Count("cases", filter=Q(cases__closed_at__isnull=True)),
-            closed_cases=Count("cases", filter=Q(cases__closed_at__isnull=False)),
-            members=Count("memberships", distinct=True),
+            open_cases=count_of(Case, closed_at__isnull=True),
+            closed_cases=count_of(Case, closed_at__isnull=False),
+            members=count_of(Membership),
         )
 
 
