@@ -32,7 +32,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 
-from authorities.models import AGENT_ROLES, Membership, Role
+from authorities.models import AGENT_ROLES, Role
+from authorities.permissions import memberships_of
 from cases.choices import Status
 from cases.mail.outbound import queue_email
 from cases.models import Case, CaseEvent, Citizen, InboundEmail, Message, MessageCase
@@ -66,7 +67,7 @@ CITIZEN_FIELDS = frozenset({"representation", *CONTACT_FIELDS})
 
 @dataclass(frozen=True)
 class Rights:
-    """What one user may do with one case (computed with one query, for pages and actions alike)."""
+    """What one user may do with one case (from the user's memberships, for pages and actions alike)."""
 
     role: str | None
     is_assignee: bool
@@ -86,11 +87,8 @@ class Rights:
 
 
 def rights(user, case: Case) -> Rights:
-    role = (
-        Membership.objects.filter(user_id=user.pk, authority_id=case.authority_id)
-        .values_list("role", flat=True)
-        .first()
-    )
+    """Read from the memberships the request's user already carries (`memberships_of`): no query of its own."""
+    role = next((m.role for m in memberships_of(user) if m.authority_id == case.authority_id), None)
     return Rights(role=role, is_assignee=case.assignee_id is not None and case.assignee_id == user.pk)
 
 

@@ -116,7 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "dsfr.context_processors.site_config",
+                "pages.context_processors.site_config",
             ],
         },
     },
@@ -135,6 +135,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions read from Redis (no query per request), written through to the database (kept on restart).
+    # Not without Redis: the local-memory cache is per process, and web workers would read stale sessions.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -164,7 +167,8 @@ LOGIN_URL = "wagtailadmin_login"
 
 # Sign-in and sessions (authorities/auth.py): lockout per account and per IP with a cool-off,
 # sessions ending after 1 hour idle and 12 hours in all, two-factor required for platform admins.
-AUTHENTICATION_BACKENDS = ["authorities.auth.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+# AccountBackend is Django's ModelBackend with a richer user per request (authorities/auth.py).
+AUTHENTICATION_BACKENDS = ["authorities.auth.LockoutBackend", "authorities.auth.AccountBackend"]
 AXES_FAILURE_LIMIT = int(os.environ.get("LOCKOUT_ACCOUNT_LIMIT", "5"))
 LOCKOUT_LIMITS = {"username": AXES_FAILURE_LIMIT, "ip_address": int(os.environ.get("LOCKOUT_IP_LIMIT", "20"))}
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

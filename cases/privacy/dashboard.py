@@ -7,6 +7,7 @@ in the dashboard's switcher, when it is one of those). Each authority's own peri
 from wagtail.admin.ui.components import Component
 
 from authorities.models import Role
+from authorities.permissions import authority_ids_as
 from cases.privacy.retention import anonymisation_date, due_within_notice, months_for
 from cases.workspace.dashboard import PANEL_LIMIT, selected_authority
 
@@ -14,7 +15,7 @@ NOTICE_ORDER = 80
 
 
 def main_agent_authority_ids(request) -> list[int]:
-    ids = list(request.user.memberships.filter(role=Role.MAIN_AGENT).values_list("authority_id", flat=True))
+    ids = authority_ids_as(request.user, [Role.MAIN_AGENT])
     selected = selected_authority(request)
     return [selected.pk] if selected and selected.pk in ids else ([] if selected else ids)
 
