@@ -10,6 +10,8 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail_modeladmin.options import modeladmin_register
 
+from authorities.models import Role
+from authorities.permissions import authority_ids_as
 from cases.workspace.index import VIEW_MINE, VIEW_TITLES, VIEW_UNASSIGNED, CaseAdmin, index_url
 from cases.workspace.lists import ListsGroup
 
@@ -22,6 +24,13 @@ class AgentMenuItem(MenuItem):
 
     def is_shown(self, request) -> bool:
         return CaseAdmin.permission_helper_class(CaseAdmin.model).user_can_list(request.user)
+
+
+class MainAgentMenuItem(MenuItem):
+    """Shown to main agents only (the subject requests' page answers 404 to anyone else)."""
+
+    def is_shown(self, request) -> bool:
+        return bool(authority_ids_as(request.user, [Role.MAIN_AGENT]))
 
 
 class AgentSubmenuMenuItem(SubmenuMenuItem):
@@ -39,6 +48,9 @@ def register_cases_menu() -> MenuItem:
             VIEW_TITLES[None], index_url(), name="tous-les-dossiers", icon_name="folder-open-inverse", order=30
         ),
         AgentMenuItem("Enregistrer une saisine", reverse("case_intake"), name="saisine", icon_name="plus", order=40),
+        MainAgentMenuItem(
+            "Demandes RGPD", reverse("case_subject_requests"), name="demandes-rgpd", icon_name="user", order=50
+        ),
     ]
     return AgentSubmenuMenuItem(
         "Dossiers", Menu(items=items), name="dossiers", icon_name="folder-open-inverse", order=CaseAdmin.menu_order
@@ -67,9 +79,10 @@ def add_retention_panel(request, panels: list) -> None:
 
 @hooks.register("register_admin_urls")
 def register_workspace_urls() -> list:
-    """Agent intake, the editors' link form and the main agents' retention page, before the case page's own URLs
-    (its « dossiers/<int:number>/ » never matches « nouveau », « lien » or « anonymisation »)."""
+    """Agent intake, the editors' link form and the main agents' retention and subject-request pages, before the
+    case page's own URLs (its « dossiers/<int:number>/ » never matches these words)."""
     from cases.admin_intake import case_intake
+    from cases.privacy import subject_views
     from cases.privacy.views import retention
     from cases.views.rich_text import LinkChooserView
 
@@ -77,6 +90,9 @@ def register_workspace_urls() -> list:
         path("dossiers/nouveau/", case_intake, name="case_intake"),
         path("dossiers/lien/", LinkChooserView.as_view(), name="case_link_chooser"),
         path("dossiers/anonymisation/", retention, name="case_retention"),
+        path("dossiers/demandes-rgpd/", subject_views.subject_requests, name="case_subject_requests"),
+        path("dossiers/demandes-rgpd/export/", subject_views.subject_export, name="case_subject_export"),
+        path("dossiers/demandes-rgpd/effacement/", subject_views.subject_erase, name="case_subject_erase"),
     ]
 
 

@@ -25,7 +25,7 @@ import datetime
 import logging
 
 from django.db import models, transaction
-from django.db.models import CharField, F, Value, When
+from django.db.models import CharField, F, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
@@ -108,11 +108,12 @@ def anonymise_due(now: datetime.datetime | None = None, batch_size: int = BATCH_
 
 
 @transaction.atomic
-def anonymise_batch(numbers: list[int], now: datetime.datetime) -> int:
-    """Anonymise those of these cases that are still due, under their row locks; returns how many."""
+def anonymise_batch(numbers: list[int], now: datetime.datetime, eligible: QuerySet[Case] | None = None) -> int:
+    """Anonymise those of these cases that are still due (or still `eligible`: an erasure request's cases),
+    under their row locks; returns how many."""
+    eligible = due_cases(now) if eligible is None else eligible
     locked = list(
-        due_cases(now)
-        .filter(number__in=numbers)
+        eligible.filter(number__in=numbers)
         .select_for_update(skip_locked=True, of=("self",))
         .values_list("number", flat=True)
     )
