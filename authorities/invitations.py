@@ -9,7 +9,9 @@
   authority or role each one carries.
 
 Emails go through the outbox (`queue_email`), after commit, exactly once per
-invitation; tokens are never logged.
+invitation; tokens are never logged. The audit log (cases/audit/) gets, last in each transaction, the
+invitation sent, the member added (by an invitation accepted or at once), the role changes that naming a
+main agent made, the invitation cancelled; a platform admin added is a member added without authority.
 """
 
 import hashlib
@@ -24,7 +26,10 @@ from django.utils import timezone
 
 from authorities.models import Authority, Invitation, Membership, Role, User
 from authorities.permissions import grant_platform_admin, is_platform_admin
+from cases import audit
 from cases.mail.outbound import queue_email
+
+PLATFORM_ADMIN = "platform_admin"  # the role an audit row names for a platform admin added or removed
 
 INVITATION_VALIDITY = timedelta(days=7)
 TOKEN_BYTES = 32
@@ -94,6 +99,9 @@ def invite(*, email: str, role: str, authority: Authority | None, issued_by: Use
     }
     template = "invitation_admin" if authority is None else "invitation_member"
     queue_email(template, [email], context, sent_by=issued_by)
+    audit.record(
+        issued_by, audit.Action.MEMBER_INVITED, obj=invitation, detail={"role": invitation.role or PLATFORM_ADMIN}
+    )
     return Outcome(invitation=invitation)
 
 
@@ -106,10 +114,11 @@ def add_existing_user(user: User, *, role: str, authority: Authority | None, iss
         queue_email(
             "admin_granted", [user.email], {"user": user, "admin_url": absolute_url(reverse("wagtailadmin_home"))}
         )
+        audit.record(issued_by, audit.Action.MEMBER_ADDED, obj=user, detail={"role": PLATFORM_ADMIN})
         return user
     if Membership.objects.filter(user=user, authority=authority).exists():
         raise InvitationError("Cette personne fait déjà partie de l'équipe de cette collectivité.")
-    membership = add_membership(user, authority, role)
+    membership, changes = add_membership(user, authority, role)
     context = {
         "user": user,
         "authority": authority,
@@ -117,17 +126,26 @@ def add_existing_user(user: User, *, role: str, authority: Authority | None, iss
         "signin_url": signin_url(),
     }
     queue_email("welcome_member", [user.email], context)
+    record_member_added(issued_by, membership, changes)
     return user
 
 
-def add_membership(user: User, authority: Authority, role: str) -> Membership:
-    """Create the membership; a main agent takes over from the current one, who stays an agent."""
-    from authorities.team import name_main_agent
+def add_membership(user: User, authority: Authority, role: str) -> tuple[Membership, list]:
+    """Create the membership; a main agent takes over from the current one, who stays an agent.
+    Returns it with the role changes of the others (for the caller's audit rows)."""
+    from authorities.team import promote
 
     if role == Role.MAIN_AGENT:
-        membership = Membership.objects.create(user=user, authority=authority, role=Role.AGENT)
-        return name_main_agent(membership)
-    return Membership.objects.create(user=user, authority=authority, role=role)
+        membership, changes = promote(Membership.objects.create(user=user, authority=authority, role=Role.AGENT))
+        return membership, [(other, former) for other, former in changes if other.pk != membership.pk]
+    return Membership.objects.create(user=user, authority=authority, role=role), []
+
+
+def record_member_added(actor, membership: Membership, changes: list) -> None:
+    from authorities.team import record_role_changes
+
+    record_role_changes(actor, changes)
+    audit.record(actor, audit.Action.MEMBER_ADDED, obj=membership, detail={"role": str(membership.role)})
 
 
 def find(token: str) -> Invitation:
@@ -183,30 +201,39 @@ def accept_all(user: User) -> list[Invitation]:
         .select_related("authority")
         .order_by("created_at")
     )
-    now = timezone.now()
+    from authorities.team import promote, record_role_changes
+
+    now, added, changes = timezone.now(), [], []
     for invitation in invitations:
         if invitation.authority is None:
             grant_platform_admin(user)
+            added.append((user, PLATFORM_ADMIN))
         else:
             membership = Membership.objects.filter(user=user, authority=invitation.authority).first()
             if membership is None:
-                add_membership(user, invitation.authority, invitation.role)
+                membership, others = add_membership(user, invitation.authority, invitation.role)
+                added.append((membership, str(membership.role)))
+                changes += others
             elif invitation.role == Role.MAIN_AGENT and membership.role != Role.MAIN_AGENT:
-                from authorities.team import name_main_agent
-
-                name_main_agent(membership)
+                changes += promote(membership)[1]
         invitation.accepted_at = now
         invitation.save(update_fields=["accepted_at"])
+    # Last, once every lock is taken: the new member acts, through the invitations they accept.
+    record_role_changes(user, changes)
+    for target, role in added:
+        audit.record(user, audit.Action.MEMBER_ADDED, obj=target, detail={"role": role})
     return invitations
 
 
-def cancel(invitation: Invitation) -> bool:
+@transaction.atomic
+def cancel(invitation: Invitation, *, by: User) -> bool:
     """Cancel a pending invitation; False if it was already used or cancelled."""
-    return bool(
-        Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, cancelled_at__isnull=True).update(
-            cancelled_at=timezone.now()
-        )
+    cancelled = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, cancelled_at__isnull=True).update(
+        cancelled_at=timezone.now()
     )
+    if cancelled:
+        audit.record(by, audit.Action.INVITATION_CANCELLED, obj=invitation)
+    return bool(cancelled)
 
 
 def can_invite(user: User, role: str, authority: Authority | None) -> bool:

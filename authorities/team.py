@@ -1,4 +1,8 @@
-"""An authority's team: who may manage it, naming the main agent, removing a member."""
+"""An authority's team: who may manage it, naming the main agent, removing a member.
+
+Each change is written to the audit log last in its transaction (cases/audit/): a role changed (with
+the former role), a member removed (with their role and how many cases became unassigned).
+"""
 
 from django.db import transaction
 from django.db.models import Case as Choose
@@ -6,7 +10,10 @@ from django.db.models import Count, IntegerField, Q, Value, When
 
 from authorities.models import Authority, Membership, Role, User
 from authorities.permissions import is_platform_admin
+from cases import audit
 from cases.mail.outbound import queue_email
+
+RoleChanges = list[tuple[Membership, str]]  # memberships whose role changed, each with its former role
 
 
 class TeamError(Exception):
@@ -55,27 +62,45 @@ def members_with_counts(authority: Authority):
 
 
 @transaction.atomic
-def name_main_agent(membership: Membership) -> Membership:
-    """Make the member the authority's main agent; the previous one stays in the team as an agent.
+def name_main_agent(membership: Membership, *, by: User | None) -> Membership:
+    """Make the member the authority's main agent; the previous one stays in the team as an agent."""
+    membership, changes = promote(membership)
+    record_role_changes(by, changes)
+    return membership
+
+
+def promote(membership: Membership) -> tuple[Membership, RoleChanges]:
+    """`name_main_agent` inside the caller's transaction, without writing the audit log (the caller does,
+    last): the member and the role changes it made.
 
     The authority row is locked so two concurrent namings run one after the
     other; the database's one-main-agent constraint holds at every step.
     """
     Authority.objects.select_for_update().get(pk=membership.authority_id)
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = Membership.objects.select_for_update(of=("self",)).select_related("user").get(pk=membership.pk)
     if membership.role == Role.MAIN_AGENT:
-        return membership
+        return membership, []
     if membership.role != Role.AGENT:
         # An editor works on the public pages: opening every case to them takes an agent's invitation first.
         raise TeamError(f"{membership.user} est éditeur : seul un médiateur peut devenir médiateur principal.")
-    for previous in Membership.objects.select_for_update().filter(
-        authority_id=membership.authority_id, role=Role.MAIN_AGENT
+    changes = []
+    for previous in (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(authority_id=membership.authority_id, role=Role.MAIN_AGENT)
     ):
         previous.role = Role.AGENT
         previous.save(update_fields=["role"])
+        changes.append((previous, Role.MAIN_AGENT))
     membership.role = Role.MAIN_AGENT
     membership.save(update_fields=["role"])
-    return membership
+    return membership, [*changes, (membership, Role.AGENT)]
+
+
+def record_role_changes(actor, changes: RoleChanges) -> None:
+    for membership, former in changes:
+        detail = {"role": str(membership.role), "former_role": str(former)}
+        audit.record(actor, audit.Action.ROLE_CHANGED, obj=membership, detail=detail)
 
 
 @transaction.atomic
@@ -92,6 +117,9 @@ def remove_member(membership: Membership, *, removed_by: User) -> int:
         raise TeamError("Nommez d'abord un autre médiateur principal : une collectivité en a toujours un.")
     user, authority = membership.user, membership.authority
     unassigned = Case.objects.filter(authority=authority, assignee=user).update(assignee=None)
+    target = audit.describe(membership)
     membership.delete()
     queue_email("access_removed", [user.email], {"user": user, "authority": authority}, sent_by=removed_by)
+    detail = {"role": str(membership.role), "unassigned_cases": unassigned}
+    audit.record_many(removed_by, audit.Action.MEMBER_REMOVED, [target], detail=detail)
     return unassigned

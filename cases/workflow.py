@@ -34,6 +34,7 @@ from django.utils.text import capfirst
 
 from authorities.models import AGENT_ROLES, Role
 from authorities.permissions import memberships_of
+from cases import audit
 from cases.choices import Status
 from cases.mail.outbound import queue_email
 from cases.models import Case, CaseEvent, Citizen, InboundEmail, Message, MessageCase
@@ -379,8 +380,9 @@ def delete_case(actor, case: Case) -> int:
     )
     InboundEmail.objects.filter(message_id__in=own_message_pks).delete()
     Message.objects.filter(pk__in=own_message_pks).delete()
-    number = case.number
+    number, target = case.number, audit.describe(case)
     case.delete()
+    audit.record_many(actor, audit.Action.CASE_DELETED, [target])
     return number
 
 

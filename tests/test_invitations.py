@@ -62,8 +62,8 @@ def test_reused_invitation_is_refused(authority, main_agent):
 def test_cancelled_invitation_is_refused(authority, main_agent):
     invitation = invite("a@exemple.fr", Role.AGENT, authority, main_agent).invitation
     token = token_from_email("a@exemple.fr")
-    assert invitations.cancel(invitation)
-    assert not invitations.cancel(invitation)
+    assert invitations.cancel(invitation, by=main_agent)
+    assert not invitations.cancel(invitation, by=main_agent)
     with pytest.raises(invitations.InvitationError, match="annulée"):
         invitations.find(token)
 

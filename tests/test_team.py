@@ -98,7 +98,7 @@ def test_names_in_action_labels_are_for_screen_readers_only(client, authority, m
 def test_the_database_keeps_one_main_agent(authority, main_agent, agent):
     with pytest.raises(IntegrityError), transaction.atomic():
         Membership.objects.filter(user=agent).update(role=Role.MAIN_AGENT)
-    name_main_agent(agent.memberships.get())
+    name_main_agent(agent.memberships.get(), by=main_agent)
     assert Membership.objects.filter(authority=authority, role=Role.MAIN_AGENT).count() == 1
 
 

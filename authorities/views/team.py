@@ -6,6 +6,7 @@ agent and removing a member go through a confirmation page first.
 """
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -21,6 +22,7 @@ from authorities.models import Authority, Invitation, Membership, Role, User
 from authorities.permissions import PLATFORM_ADMINS_GROUP, is_platform_admin, platform_admins, revoke_platform_admin
 from authorities.team import TeamError, can_manage_team, managed_authorities, members_with_counts, name_main_agent
 from authorities.team import remove_member as remove_member_service
+from cases import audit
 from cases.mail.outbound import queue_email
 
 
@@ -152,7 +154,7 @@ class NameMainAgentView(MemberActionView):
         if self.membership.role == Role.MAIN_AGENT:
             return redirect(self.team_url())
         try:
-            name_main_agent(self.membership)
+            name_main_agent(self.membership, by=request.user)
         except TeamError as error:
             messages.error(request, str(error))
             return redirect(self.team_url())
@@ -190,7 +192,7 @@ class CancelInvitationView(TeamMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         invitation = get_object_or_404(Invitation, pk=self.kwargs["invitation_id"], authority=self.authority)
-        if invitations.cancel(invitation):
+        if invitations.cancel(invitation, by=request.user):
             messages.success(request, f"L'invitation de {invitation.email} est annulée.")
         return redirect(self.team_url())
 
@@ -243,7 +245,7 @@ class CancelAdminInvitationView(PlatformAdminMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         invitation = get_object_or_404(Invitation, pk=self.kwargs["invitation_id"], authority__isnull=True)
-        if invitations.cancel(invitation):
+        if invitations.cancel(invitation, by=request.user):
             messages.success(request, f"L'invitation de {invitation.email} est annulée.")
         return redirect("authorities_platform_admins")
 
@@ -276,7 +278,10 @@ class RevokeAdminView(PlatformAdminMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         admin = self.admin
-        revoke_platform_admin(admin)
-        queue_email("admin_revoked", [admin.email], {"user": admin}, sent_by=request.user)
+        with transaction.atomic():
+            revoke_platform_admin(admin)
+            queue_email("admin_revoked", [admin.email], {"user": admin}, sent_by=request.user)
+            detail = {"role": invitations.PLATFORM_ADMIN}
+            audit.record(request, audit.Action.MEMBER_REMOVED, obj=admin, detail=detail)
         messages.success(request, f"{admin} n'est plus administrateur de la plateforme.")
         return redirect("authorities_platform_admins")

@@ -6,6 +6,9 @@
 - Verification after sign-in accepts an app code or an unused recovery code
   (each recovery code works once). django-otp slows down repeated failures.
 - Platform admins must keep two-factor on; anyone else may turn it off with a code.
+
+Turning it on, off and renewing the recovery codes are written to the audit log, one row per authority
+of the user (their main agents read it), in the transaction that made the change.
 """
 
 import io
@@ -26,6 +29,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from authorities.forms import TokenForm
 from authorities.permissions import is_platform_admin
+from cases import audit
 
 RECOVERY_CODES = 10
 SETUP_DEVICE_NAME = "Application d'authentification"
@@ -50,6 +54,10 @@ def new_recovery_codes(user) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
+
+
+def record_account_event(request, action: audit.Action) -> None:
+    audit.record_many(request, action, audit.user_targets(request.user))
 
 
 def qr_code_svg(url: str) -> str:
@@ -108,10 +116,13 @@ class TwoFactorSetupView(FormView):
         if not device.verify_token(form.cleaned_data["token"]):
             form.add_error("token", "Ce code n'est pas valide. Vérifiez l'heure de votre téléphone et réessayez.")
             return self.form_invalid(form)
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
+        with transaction.atomic():
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            codes = new_recovery_codes(self.request.user)
+            record_account_event(self.request, audit.Action.TWO_FACTOR_ENABLED)
         otp_login(self.request, device)
-        self.request.session[SESSION_NEW_CODES] = new_recovery_codes(self.request.user)
+        self.request.session[SESSION_NEW_CODES] = codes
         messages.success(self.request, "La double authentification est activée.")
         return redirect("authorities_two_factor")
 
@@ -145,7 +156,9 @@ class RecoveryCodesView(TemplateView):
     def post(self, request, *args, **kwargs):
         if not user_has_device(request.user, confirmed=True):
             raise Http404
-        request.session[SESSION_NEW_CODES] = new_recovery_codes(request.user)
+        with transaction.atomic():
+            request.session[SESSION_NEW_CODES] = new_recovery_codes(request.user)
+            record_account_event(request, audit.Action.RECOVERY_CODES_RENEWED)
         messages.success(request, "Vos nouveaux codes de secours remplacent les précédents.")
         return redirect("authorities_two_factor")
 
@@ -165,5 +178,6 @@ class TwoFactorDisableView(FormView):
         with transaction.atomic():
             TOTPDevice.objects.filter(user=request.user).delete()
             StaticDevice.objects.filter(user=request.user).delete()
+            record_account_event(request, audit.Action.TWO_FACTOR_DISABLED)
         messages.success(request, "La double authentification est désactivée.")
         return redirect("authorities_two_factor")

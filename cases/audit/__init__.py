@@ -23,14 +23,26 @@ the action has succeeded: the row commits with the action and the chain's head s
 - `retention`: rows older than `AUDIT_RETENTION_MONTHS` (12) removed, the chain restarting from an anchor;
   `tasks`: its nightly job;
 
+Where each event is recorded: the case page, document and synthesis downloads (cases/views/), the case
+index's search (cases/workspace/index.py, never its term), case deletion (cases/workflow.py), anonymisation
+and legal hold (cases/privacy/), invitations, team changes and platform admins (authorities/invitations.py,
+authorities/team.py, authorities/views/team.py), two-factor sign-in (authorities/views/two_factor.py).
+
 Not built yet: the log's page in the admin (an authority's log for its main agents, all of it for platform
-admins, no view that edits or deletes a row), and the calls to `record` where each event happens.
+admins, no view that edits or deletes a row).
 
 It is a Django app of its own (label `audit`): its table, migrations (with the PostgreSQL trigger that
 refuses UPDATE and DELETE) and command live here, apart from the cases app's migrations.
 """
 
-PUBLIC = {"Action": "cases.audit.models", "record": "cases.audit.service", "record_many": "cases.audit.service"}
+PUBLIC = {
+    "Action": "cases.audit.models",
+    "record": "cases.audit.service",
+    "record_many": "cases.audit.service",
+    "authority_targets": "cases.audit.service",
+    "describe": "cases.audit.service",
+    "user_targets": "cases.audit.service",
+}
 
 
 def __getattr__(name: str):

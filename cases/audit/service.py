@@ -29,7 +29,7 @@ from cases.audit.middleware import current_ip
 from cases.audit.models import Action, AuditChain, AuditEntry, ObjectType
 from cases.ratelimit import client_ip
 
-__all__ = ["Action", "Target", "authority_targets", "record", "record_many"]
+__all__ = ["Action", "Target", "authority_targets", "record", "record_many", "user_targets"]
 
 
 @dataclass(frozen=True)
@@ -145,6 +145,16 @@ def record_many(request_or_user, action: Action, targets: Iterable, *, detail: d
 def authority_targets(authority_ids: Iterable[int]) -> list[Target]:
     """One target per authority, for an event that concerns several (a search over their cases)."""
     return [Target(authority_id=pk) for pk in authority_ids]
+
+
+def user_targets(user) -> list[Target]:
+    """A user as the target of an event about their account (two-factor): one target per authority they
+    belong to, so each authority's main agents read it, or one without authority (a platform admin)."""
+    from authorities.permissions import memberships_of
+
+    target = describe(user)
+    authority_ids = dict.fromkeys(membership.authority_id for membership in memberships_of(user))
+    return [replace(target, authority_id=pk) for pk in authority_ids] or [target]
 
 
 APPEND_SQL = """

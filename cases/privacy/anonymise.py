@@ -18,7 +18,8 @@ Each batch is one short transaction over at most `BATCH_SIZE` cases whose rows i
 (`SKIP LOCKED`: a case an agent is changing right now waits for the next night). The due
 conditions are checked again under the lock, so a case reopened or held meanwhile is left
 alone. `anonymised_at` is set in the same transaction, so a job killed midway leaves each case
-either done or untouched, and a second run finds nothing to do.
+either done or untouched, and a second run finds nothing to do. Each batch writes one audit-log row per
+case it anonymised (`record_many`: three statements, last in the transaction).
 """
 
 import datetime
@@ -29,6 +30,7 @@ from django.db.models import CharField, F, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from cases import audit
 from cases.mail.routes import mailjet_routes_enabled
 from cases.models import (
     Attachment,
@@ -108,17 +110,20 @@ def anonymise_due(now: datetime.datetime | None = None, batch_size: int = BATCH_
 
 
 @transaction.atomic
-def anonymise_batch(numbers: list[int], now: datetime.datetime, eligible: QuerySet[Case] | None = None) -> int:
+def anonymise_batch(
+    numbers: list[int], now: datetime.datetime, eligible: QuerySet[Case] | None = None, actor=None
+) -> int:
     """Anonymise those of these cases that are still due (or still `eligible`: an erasure request's cases),
-    under their row locks; returns how many."""
+    under their row locks; returns how many. `actor` is who asked (an erasure request), None for the job."""
     eligible = due_cases(now) if eligible is None else eligible
-    locked = list(
+    rows = list(
         eligible.filter(number__in=numbers)
         .select_for_update(skip_locked=True, of=("self",))
-        .values_list("number", flat=True)
+        .only("number", "authority_id")
     )
-    if not locked:
+    if not rows:
         return 0
+    locked = [case.number for case in rows]
     erase_case_texts(locked, now)
     erase_messages(locked)
     erase_documents(locked)
@@ -127,6 +132,7 @@ def anonymise_batch(numbers: list[int], now: datetime.datetime, eligible: QueryS
     reindex_cases(locked)
     if mailjet_routes_enabled():
         remove_routes_after_commit(locked)
+    audit.record_many(actor, audit.Action.CASE_ANONYMISED, rows)  # one row per case
     return len(locked)
 
 

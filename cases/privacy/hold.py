@@ -2,7 +2,8 @@
 
 The hold and its lifting are written on the timeline with their reason; the
 case row carries the hold itself (`held_since`, `hold_reason`), so the nightly
-job and the case page read it without another query. An anonymised case can
+job and the case page read it without another query. Both are also written to the audit log (without
+the reason, a free text). An anonymised case can
 no longer be held: there is nothing left to keep.
 """
 
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cases import audit
 from cases.models import Case, CaseEvent
 from cases.workflow import locked, record, require_agent
 
@@ -36,6 +38,7 @@ def place_hold(actor, case: Case, reason: str) -> Case:
     case.hold_reason = reason
     case.save(update_fields=["held_since", "hold_reason", "updated_at"])
     record(case, CaseEvent.Kind.HOLD_PLACED, actor, detail=reason)
+    audit.record(actor, audit.Action.HOLD_PLACED, obj=case)  # the reason is free text: the timeline keeps it
     return case
 
 
@@ -50,4 +53,5 @@ def lift_hold(actor, case: Case) -> Case:
     case.hold_reason = ""
     case.save(update_fields=["held_since", "hold_reason", "updated_at"])
     record(case, CaseEvent.Kind.HOLD_LIFTED, actor, detail=reason)
+    audit.record(actor, audit.Action.HOLD_LIFTED, obj=case)
     return case

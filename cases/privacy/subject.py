@@ -101,9 +101,9 @@ def erasure_refusal(cases: list[Case]) -> str:
     return ""
 
 
-def erase(cases: list[Case]) -> int:
-    """Anonymise these cases now (the nightly job's own steps); returns how many were anonymised."""
+def erase(cases: list[Case], actor) -> int:
+    """Anonymise these cases now (the nightly job's own steps, `actor` named in the audit log); returns how many."""
     refusal = erasure_refusal(cases)
     if refusal:
         raise ValidationError(refusal)
-    return anonymise_batch([case.number for case in cases], timezone.now(), eligible=awaiting())
+    return anonymise_batch([case.number for case in cases], timezone.now(), eligible=awaiting(), actor=actor)

@@ -59,6 +59,10 @@ def subject_requests(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         term = form.cleaned_data["q"]
         page = Paginator(find_cases(ids, term), PER_PAGE).get_page(request.GET.get("p"))
+        # That a person was looked for, in which authorities; never who (the term is their name or address).
+        audit.record_many(
+            request, audit.Action.SEARCHED, audit.authority_targets(ids), detail={"search": "demande_rgpd"}
+        )
         context |= {"page": page, "term": term, "erase_url": page_url("case_subject_erase", term)}
         context["show_authority"] = len(ids) > 1
     return TemplateResponse(request, "cases/admin/privacy/subject_requests.html", context)
@@ -99,7 +103,7 @@ def subject_erase(request: HttpRequest) -> HttpResponse:
         return refused
     if request.method == "POST":
         try:
-            count = erase(cases)
+            count = erase(cases, request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

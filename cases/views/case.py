@@ -5,7 +5,7 @@ from collections import defaultdict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from cases import workflow
+from cases import audit, workflow
 from cases.access import get_case_or_404
 from cases.dates import due_state
 from cases.documents import MAX_CASE_DOCUMENTS, case_documents
@@ -60,6 +60,7 @@ def case_context(request: HttpRequest, case: Case) -> dict:
 
 def detail(request: HttpRequest, number: int) -> TemplateResponse:
     case = load_case(request, number)
+    audit.record(request, audit.Action.CASE_VIEWED, obj=case)
     if case.anonymised_at:
         from cases.privacy.views import anonymised_detail  # it builds on this module
 

@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import content_disposition_header
 
-from cases import documents
+from cases import audit, documents
 from cases.models import AttachmentContent
 from cases.views.case import case_context, load_case
 from cases.views.common import case_url, perform, post_from_case_page, refuse
@@ -42,6 +42,7 @@ def document_download(request: HttpRequest, number: int, attachment_pk: int) -> 
     case = load_case(request, number)
     attachment = documents.document_of_case(case, attachment_pk)
     data = AttachmentContent.objects.filter(attachment=attachment).values_list("data", flat=True).first()
+    audit.record(request, audit.Action.DOCUMENT_DOWNLOADED, obj=attachment, case=case)
     return attachment_response(bytes(data or b""), attachment.name, attachment.content_type)
 
 

@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 
+from cases import audit
 from cases.models import Message
 from cases.synthesis import build_synthesis
 from cases.views.case import load_case
@@ -13,4 +14,5 @@ def synthesis(request: HttpRequest, number: int) -> HttpResponse:
     notes = list(case.notes.select_related("author"))
     messages = list(Message.objects.filter(case_links__case=case).order_by("created_at", "pk"))
     pdf = build_synthesis(case, notes, messages)
+    audit.record(request, audit.Action.SYNTHESIS_DOWNLOADED, obj=case)
     return attachment_response(pdf, f"dossier-{case.number}.pdf", "application/pdf")

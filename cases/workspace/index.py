@@ -6,7 +6,8 @@ Three views through the `vue` parameter: « Tous les dossiers » (the default:
 (open / closed, status, domain, assignee, channel, and the authority for agents
 of several). The search box takes a case number or words looked up in the
 citizen's names and email, the description, the notes and the messages
-(cases/search/). A search is counted up to 1 000 (« plus de 1 000 résultats »).
+(cases/search/). A search is counted up to 1 000 (« plus de 1 000 résultats »), and
+written to the audit log (one row per authority searched, without its term).
 
 Rows are sorted with cases holding unprocessed inbound messages first, then by
 due date (soonest first, none last), then newest first. That order is paged
@@ -45,6 +46,7 @@ from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView
 
 from authorities.models import AGENT_ROLES, User
+from cases import audit
 from cases.access import agent_authorities, cases_for
 from cases.dates import DueState, due_state
 from cases.models import Case, Domain, MessageCase
@@ -366,6 +368,10 @@ class CaseIndexView(IndexView):
         scale that was the full search run three times before the page itself.
         """
         counts, object_list, count, more = self.counted_list()
+        if self.query.strip():
+            # That a search happened, over which authorities' cases; never its term, which names people.
+            targets = audit.authority_targets(agent_authority_pks(self.request.user))
+            audit.record_many(self.request, audit.Action.SEARCHED, targets)
         paginator = CountedPaginator(object_list, self.items_per_page, count, more)
         try:
             page_obj = paginator.page(self.page_num)
