@@ -33,6 +33,7 @@ ADMIN_DESIGN = """() => {
 class ProblemWatch:
     problems: list[str] = field(default_factory=list)
     expected: set[tuple[str, int]] = field(default_factory=set)
+    downloads: set[str] = field(default_factory=set)
 
     def listen(self, page) -> None:
         page.on("console", self.on_console)
@@ -52,10 +53,13 @@ class ProblemWatch:
         """A refused resource is a problem; a script's fetch cut short because the test moved on is not.
 
         Wagtail's icons.js fetches the admin sprite; a click that navigates before it arrives aborts it
-        (net::ERR_ABORTED). A refusal (CSP, integrity, network) fails differently, and an aborted
+        (net::ERR_ABORTED). So does a navigation answered by a download (an attachment, seen first by
+        `on_response`). A refusal (CSP, integrity, network) fails differently, and any other aborted
         navigation is still reported.
         """
-        if request.failure == "net::ERR_ABORTED" and not request.is_navigation_request():
+        if request.failure == "net::ERR_ABORTED" and (
+            not request.is_navigation_request() or request.url in self.downloads
+        ):
             return
         self.problems.append(f"refused: {request.url} ({request.failure})")
 
@@ -67,6 +71,8 @@ class ProblemWatch:
         self.problems.append(f"console: {message.text} ({message.location.get('url', '')})")
 
     def on_response(self, response) -> None:
+        if (response.headers.get("content-disposition") or "").startswith("attachment"):
+            self.downloads.add(response.url)
         if response.status >= 400 and not self.is_expected(response.url, response.status):
             self.problems.append(f"HTTP {response.status}: {response.request.method} {response.url}")
 
