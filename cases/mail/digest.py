@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
@@ -25,6 +25,7 @@ from cases.dates import due_soon_limit, is_business_day
 from cases.mail.outbound import queue_email
 from cases.models import Case, Message
 from cases.privacy.retention import due_within_notice
+from cases.workspace.index import VIEW_UNASSIGNED, index_url
 
 PARIS = ZoneInfo("Europe/Paris")
 DIGEST_HOUR = 7
@@ -43,17 +44,14 @@ def open_cases():
     return Case.objects.filter(closed_at__isnull=True).exclude(status=Status.CLOSED)
 
 
-def workspace_url() -> str:
-    try:
-        return settings.SITE_URL + reverse("cases_case_modeladmin_index")
-    except NoReverseMatch:
-        return settings.SITE_URL + "/admin/"
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
 
 
 def send_digests(today: datetime.date) -> int:
     due_limit = due_soon_limit(today)
     start_of_day = datetime.datetime.combine(today, datetime.time.min, tzinfo=PARIS)
-    url = workspace_url()
+    unassigned_url = absolute(index_url(VIEW_UNASSIGNED))
     agents = User.objects.filter(is_active=True, memberships__role__in=AGENT_ROLES).distinct().order_by("pk")
     sent = 0
     for agent in agents:
@@ -69,11 +67,16 @@ def send_digests(today: datetime.date) -> int:
         )
         counts = {row["authority_id"]: row["total"] for row in unassigned}
         authorities = [
-            {"name": authority.name, "unassigned_count": counts[authority.pk], "unassigned_url": url}
+            {"name": authority.name, "unassigned_count": counts[authority.pk], "unassigned_url": unassigned_url}
             for authority in Authority.objects.filter(pk__in=counts).order_by("name")
         ]
         due_cases = [
-            {"number": case.number, "due_date": case.due_date, "citizen_name": case.citizen.full_name, "url": url}
+            {
+                "number": case.number,
+                "due_date": case.due_date,
+                "citizen_name": case.citizen.full_name,
+                "url": absolute(reverse("case:detail", args=[case.number])),
+            }
             for case in open_cases()
             .filter(assignee=agent, authority_id__in=authority_ids, due_date__lte=due_limit)
             .select_related("citizen")
@@ -96,10 +99,7 @@ def anonymisation_notice(agent) -> list[dict]:
     main_ids = agent.memberships.filter(role=Role.MAIN_AGENT).values("authority_id")
     rows = due_within_notice().filter(authority_id__in=main_ids).values("authority_id").annotate(total=Count("pk"))
     counts = {row["authority_id"]: row["total"] for row in rows}
-    try:
-        url = settings.SITE_URL + reverse("case_retention")
-    except NoReverseMatch:
-        url = workspace_url()
+    url = absolute(reverse("case_retention"))
     return [
         {"name": authority.name, "count": counts[authority.pk], "url": url}
         for authority in Authority.objects.filter(pk__in=counts).order_by("name")
