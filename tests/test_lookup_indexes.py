@@ -17,7 +17,7 @@ from cases.access import cases_for
 from cases.models import Case, Citizen
 from cases.search import reindex_cases, search_cases
 from cases.workflow import similar_cases
-from cases.workspace.index import SEARCH_COUNT_LIMIT
+from cases.workspace.index import SEARCH_COUNT_LIMIT, UnprocessedFirst
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query plans")
@@ -95,6 +95,15 @@ def test_the_search_reads_its_gin_indexes_with_the_authority(national):
     index_conditions = [line for line in words.splitlines() if "Index Cond:" in line]
     assert any("authority_id = '" in line for line in index_conditions), words
     assert "case_search_document" in words
+
+
+def test_a_deep_page_of_the_case_index_is_read_along_its_order_index(national):
+    agent, _ = national
+    cases = cases_for(agent).with_unprocessed_count()
+    for part in UnprocessedFirst(cases, flagged=0).page_numbers(5_000, 5_050):
+        text = plan(part)
+        assert "case_authority_due_order" in text, text
+        assert "Sort" not in text, text
 
 
 def test_sign_in_and_password_reset_find_the_member_by_an_indexed_address(db):
