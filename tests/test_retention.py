@@ -11,6 +11,7 @@ from email.message import EmailMessage
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ from cases.models import (
     Citizen,
     InboundEmail,
     Message,
+    Note,
     RetentionPeriod,
 )
 from cases.privacy.anonymise import anonymise_due
@@ -236,6 +238,20 @@ def test_the_mailjet_route_of_an_anonymised_case_is_removed(full_case, mail_sett
     with committed():
         anonymise_due()
     assert [call.request.method for call in provider_api.calls] == ["GET", "DELETE"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="search rows are PostgreSQL's")
+def test_a_batch_rewrites_its_search_rows_in_one_statement(db, committed):
+    """Each deleted note asks for its case's re-index after commit: the batch's own statement makes them needless."""
+    with committed():
+        cases = CaseFactory.create_batch(3)
+    for case in cases:
+        Note.objects.bulk_create(Note(case=case, date=datetime.date.today(), content=f"<p>{LAST}</p>") for _ in "ab")
+        close_months_ago(case, 24)
+    with CaptureQueriesContext(connection) as queries, committed():
+        assert anonymise_due() == 3
+    rewrites = [query for query in queries.captured_queries if "INSERT INTO cases_casesearch" in query["sql"]]
+    assert len(rewrites) == 1
 
 
 def test_a_shorter_period_chosen_by_the_main_agent(authority, other_authority, committed):

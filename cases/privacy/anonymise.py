@@ -44,7 +44,7 @@ from cases.models import (
     Note,
 )
 from cases.privacy.retention import due_cases
-from cases.search import reindex_cases
+from cases.search import reindex_now
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ def anonymise_batch(
     erase_documents(locked)
     erase_timeline(locked)
     CaseEvent.objects.bulk_create([CaseEvent(case_id=number, kind=CaseEvent.Kind.ANONYMISED) for number in locked])
-    reindex_cases(locked)
+    reindex_now(locked)
     if mailjet_routes_enabled():
         remove_routes_after_commit(locked)
     audit.record_many(actor, audit.Action.CASE_ANONYMISED, rows)  # one row per case

@@ -35,9 +35,9 @@ from django.db.models import (
 from django.db.models.functions import Cast, Lower
 
 from cases.models import Case, MessageCase, Note
-from cases.search.document import SEARCH_CONFIG, Reindex, reindex_after_commit, reindex_cases
+from cases.search.document import SEARCH_CONFIG, Reindex, reindex_after_commit, reindex_cases, reindex_now
 
-__all__ = ["Reindex", "count_up_to", "reindex_after_commit", "reindex_cases", "search_cases"]
+__all__ = ["Reindex", "count_up_to", "reindex_after_commit", "reindex_cases", "reindex_now", "search_cases"]
 
 MAX_CASE_NUMBER = 2**63 - 1
 
