@@ -299,10 +299,16 @@ def sweep_outbox(
     Returns (re-queued, failed).
     """
     now = now or timezone.now()
-    failed = Message.objects.filter(
+    interrupted = Message.objects.filter(
         direction=Message.Direction.OUT, status=Message.State.SENDING, claimed_at__lte=now - sending_lease
-    ).update(status=Message.State.FAILED, error=INTERRUPTED, next_attempt_at=None)
-    forget_secret_links(Message.objects.filter(status=Message.State.FAILED))
+    )
+    # Only the rows failed now: every failed row since the start would be read again at each sweep.
+    interrupted_pks = list(interrupted.values_list("pk", flat=True))
+    failed = interrupted.filter(pk__in=interrupted_pks).update(
+        status=Message.State.FAILED, error=INTERRUPTED, next_attempt_at=None
+    )
+    if interrupted_pks:
+        forget_secret_links(Message.objects.filter(pk__in=interrupted_pks, status=Message.State.FAILED))
     late = list(
         Message.objects.filter(
             direction=Message.Direction.OUT, status=Message.State.QUEUED, next_attempt_at__lte=now - queued_grace
