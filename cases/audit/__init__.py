@@ -28,8 +28,8 @@ index's search (cases/workspace/index.py, never its term), case deletion (cases/
 and legal hold (cases/privacy/), invitations, team changes and platform admins (authorities/invitations.py,
 authorities/team.py, authorities/views/team.py), two-factor sign-in (authorities/views/two_factor.py).
 
-Not built yet: the log's page in the admin (an authority's log for its main agents, all of it for platform
-admins, no view that edits or deletes a row).
+- `views` (and `wagtail_hooks`, `templates/audit/`): « Journal d'audit » in the admin, an authority's log for
+  its main agents, all of it for platform admins, filtered and paged; no view edits or deletes a row.
 
 It is a Django app of its own (label `audit`): its table, migrations (with the PostgreSQL trigger that
 refuses UPDATE and DELETE) and command live here, apart from the cases app's migrations.

@@ -101,6 +101,9 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["authority", "-seq"], name="audit_by_authority"),
             models.Index(fields=["created_at"], name="audit_by_date"),
+            # The log page's filters by user and by case, newest first (cases/audit/views.py).
+            models.Index(fields=["actor_label", "-seq"], name="audit_by_actor"),
+            models.Index(fields=["case_number", "-seq"], name="audit_by_case"),
         ]
 
     def __str__(self) -> str:
