@@ -6,10 +6,12 @@ and a JSON of the raw fields; erasure anonymises, and is refused while a case is
 
 import io
 import json
+import threading
 import zipfile
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,6 +131,35 @@ def test_erasure_is_refused_under_a_legal_hold_and_names_the_case(client, main_a
     page = client.post(ERASE, {"q": EMAIL}, follow=True).content.decode()
     assert f"Dossier n°{second.number} sous conservation légale" in page
     assert not Case.objects.filter(anonymised_at__isnull=False).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_case_changed_at_that_very_moment_is_not_erased_and_the_agent_is_told(client, main_agent, person_cases):
+    """The erasure skips a row an agent holds locked rather than wait: it must not claim a complete erasure."""
+    first, second, _ = (closed(case) for case in person_cases)
+    locked, release = threading.Event(), threading.Event()
+
+    def agent_saving_the_case():
+        with transaction.atomic():
+            Case.objects.select_for_update().get(pk=second.pk)
+            locked.set()
+            release.wait(timeout=30)
+        connection.close()
+
+    saving = threading.Thread(target=agent_saving_the_case)
+    saving.start()
+    try:
+        assert locked.wait(timeout=30)
+        client.force_login(main_agent)
+        response = client.post(ERASE, {"q": EMAIL}, follow=True)
+    finally:
+        release.set()
+        saving.join()
+    page = response.content.decode()
+    assert f"1 dossier(s) anonymisé(s), mais pas Dossier n°{second.number}" in page
+    assert "Effacer définitivement (1 dossier)" in page  # the confirmation again, for what is left
+    assert Case.objects.get(pk=first.pk).anonymised_at is not None
+    assert Case.objects.get(pk=second.pk).anonymised_at is None
 
 
 def test_erasure_of_an_open_case_is_refused(client, main_agent, person_cases):

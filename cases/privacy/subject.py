@@ -5,7 +5,8 @@
 a ZIP: per case the synthesis PDF (cases/synthesis.py: fields, notes, messages) and the documents' bytes,
 and one `donnees.json` of the raw fields; `erase` anonymises those cases now, refusing the whole request
 while one of them is under legal hold (or still open: a case being mediated is closed first), so that a
-partial erasure is never mistaken for a complete one.
+partial erasure is never mistaken for a complete one; for the same reason it names back the cases it could
+not lock (being changed at that moment: the batch skips them rather than wait).
 """
 
 import io
@@ -101,9 +102,17 @@ def erasure_refusal(cases: list[Case]) -> str:
     return ""
 
 
-def erase(cases: list[Case], actor) -> int:
-    """Anonymise these cases now (the nightly job's own steps, `actor` named in the audit log); returns how many."""
+def erase(cases: list[Case], actor) -> list[Case]:
+    """Anonymise these cases now (the nightly job's own steps, `actor` named in the audit log).
+
+    Returns the cases left as they were, so that the agent is told: a case changed by someone at that very
+    moment (the batch skips a locked row rather than wait) or placed under hold since it was read.
+    """
     refusal = erasure_refusal(cases)
     if refusal:
         raise ValidationError(refusal)
-    return anonymise_batch([case.number for case in cases], timezone.now(), eligible=awaiting(), actor=actor)
+    numbers = [case.number for case in cases]
+    if anonymise_batch(numbers, timezone.now(), eligible=awaiting(), actor=actor) == len(numbers):
+        return []
+    left = set(awaiting().filter(number__in=numbers).values_list("number", flat=True))
+    return [case for case in cases if case.number in left]

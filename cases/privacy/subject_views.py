@@ -91,6 +91,13 @@ def subject_export(request: HttpRequest) -> HttpResponse:
     return attachment_response(archive, name, "application/zip")
 
 
+def not_erased(done: int, left: list[Case]) -> str:
+    return (
+        f"{done} dossier(s) anonymisé(s), mais pas {', '.join(case.label for case in left)} : modifié(s) au même "
+        "moment ou placé(s) sous conservation légale entre-temps. L'effacement n'est pas complet : relancez-le."
+    )
+
+
 def subject_erase(request: HttpRequest) -> HttpResponse:
     """A confirmation page listing the cases (and why they cannot be erased, if so), then the erasure."""
     form, cases = found_cases(request, request.POST if request.method == "POST" else request.GET)
@@ -103,11 +110,16 @@ def subject_erase(request: HttpRequest) -> HttpResponse:
         return refused
     if request.method == "POST":
         try:
-            count = erase(cases, request.user)
+            left = erase(cases, request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"{count} dossier(s) anonymisé(s) : les données de la personne sont effacées.")
-            return redirect(reverse("case_subject_requests"))
+            if not left:
+                messages.success(
+                    request, f"{len(cases)} dossier(s) anonymisé(s) : les données de la personne sont effacées."
+                )
+                return redirect(reverse("case_subject_requests"))
+            messages.error(request, not_erased(len(cases) - len(left), left))
+            return redirect(page_url("case_subject_erase", term))
     context = {"cases": cases, "term": term, "refusal": erasure_refusal(cases)}
     return TemplateResponse(request, "cases/admin/privacy/subject_erase.html", context)
