@@ -1,5 +1,6 @@
 """A main agent answers a subject request as deployed: legal hold on a case, the person's cases found, their
-data downloaded as a ZIP (served as an attachment), the erasure refused while the hold stands, then done."""
+data downloaded as a ZIP (served as an attachment), the erasure refused while the hold stands, then done;
+the audit log's page then shows what was done to the case, filtered by its number."""
 
 import zipfile
 
@@ -55,3 +56,18 @@ def test_a_main_agent_exports_then_erases_a_person_s_data(page, authority, main_
     page.get_by_role("button", name="Effacer définitivement (1 dossier)").click()
     page.get_by_text("1 dossier(s) anonymisé(s)").wait_for()
     assert Case.objects.get(pk=case.pk).anonymised_at is not None
+
+    page.goto("/admin/journal-audit/")
+    assert_admin_page_styled(page)
+    page.fill("#id_dossier", str(case.number))
+    page.get_by_role("button", name="Filtrer").click()
+    page.wait_for_url(f"**/admin/journal-audit/?*dossier={case.number}*")
+    assert_admin_page_styled(page)
+    for action in (
+        "Conservation légale décidée",
+        "Export téléchargé",
+        "Conservation légale levée",
+        "Dossier anonymisé",
+    ):
+        page.get_by_role("cell", name=action, exact=True).first.wait_for()
+    assert EMAIL not in page.content()
