@@ -17,5 +17,6 @@ class CasesConfig(AppConfig):
         # Keep the cases' search index fresh when citizens, notes or messages change.
         from cases import search  # noqa: F401
 
-        # Periodic tasks living next to their service (huey only discovers the app's own `tasks` module).
-        from cases.privacy import tasks  # noqa: F401
+        # Tasks living next to their service (huey only discovers an app's own top-level `tasks` module).
+        from cases.mail import tasks as mail_tasks  # noqa: F401
+        from cases.privacy import tasks as privacy_tasks  # noqa: F401

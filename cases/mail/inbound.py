@@ -106,7 +106,7 @@ def store_raw(raw: bytes, door: str, *, envelope_sender: str = "", envelope_reci
 
 
 def enqueue_processing(inbound_pk: int) -> None:
-    from cases.tasks import process_inbound
+    from cases.mail.tasks import process_inbound
 
     process_inbound(inbound_pk)
 

@@ -150,7 +150,7 @@ def queue_emails(emails: list[OutgoingEmail]) -> list[Message]:
 
 
 def enqueue_send(message_pk: int, delay: timedelta | None = None) -> None:
-    from cases.tasks import send_message
+    from cases.mail.tasks import send_message
 
     if delay:
         send_message.schedule((message_pk,), delay=int(delay.total_seconds()))

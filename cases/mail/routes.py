@@ -68,14 +68,14 @@ def delete_route(address: str) -> None:
 
 def on_case_saved(sender, instance: Case, created: bool, **kwargs) -> None:
     if created and mailjet_routes_enabled():
-        from cases.tasks import create_parse_route
+        from cases.mail.tasks import create_parse_route
 
         transaction.on_commit(lambda: create_parse_route(instance.number))
 
 
 def on_case_deleted(sender, instance: Case, **kwargs) -> None:
     if mailjet_routes_enabled():
-        from cases.tasks import delete_parse_route
+        from cases.mail.tasks import delete_parse_route
 
         address = instance.reply_address
         transaction.on_commit(lambda: delete_parse_route(address))

@@ -198,7 +198,7 @@ def erase_timeline(numbers: list[int]) -> None:
 
 
 def remove_routes_after_commit(numbers: list[int]) -> None:
-    from cases.tasks import delete_parse_route  # the route tasks live with the other mail tasks
+    from cases.mail.tasks import delete_parse_route  # the route tasks live with the other mail tasks
 
     addresses = [Case(number=number).reply_address for number in numbers]
     transaction.on_commit(lambda: [delete_parse_route(address) for address in addresses])

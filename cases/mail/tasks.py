@@ -1,4 +1,5 @@
-"""Background jobs of the cases app (huey).
+"""Background jobs of the mail (huey): sending, threading inbound emails, Mailjet's parse routes, the sweeper
+and the agents' digest. The services enqueue them from here; they import nothing back but the services.
 
 Huey runs a task at most once: a worker killed mid-task loses it. Every task here
 is therefore driven by a database row (outbox message, stored inbound email) and
