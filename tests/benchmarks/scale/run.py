@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from itertools import cycle
 from pathlib import Path
 
 import psycopg
@@ -129,6 +130,7 @@ def inbound_payload(case) -> tuple[bytes, str]:
 
 def scenarios(case) -> list[Scenario]:
     """What an agent and the outside world do most, on `case`, a case of the agent's authority."""
+    from cases.choices import Status
     from tests.benchmarks.scale.seed import RARE_WORD
 
     def get(path: str, params: dict | None = None):
@@ -149,6 +151,12 @@ def scenarios(case) -> list[Scenario]:
         headers = {"Authorization": authorization, "Content-Type": "application/json"}
         return client.request("POST", "/mail/mailjet/inbound/", key, data=body, headers=headers)
 
+    # Each change of status is a real one: the form moves the case back and forth between two steps.
+    steps = cycle([Status.CONTACT_ADMINISTRATION, Status.WAITING_FOR_ADMINISTRATION])
+
+    def status() -> dict[str, str]:
+        return {"status": next(steps)}
+
     index = "/admin/dossiers/"
     own = type(case).objects.filter(authority_id=case.authority_id).count()
     return [
@@ -164,6 +172,7 @@ def scenarios(case) -> list[Scenario]:
         Scenario("Formulaire de demande (POST)", post(f"/{case.authority.slug}/{REQUEST_FORM_SLUG}/", form_data), 302),
         Scenario("Message entrant (webhook Mailjet)", inbound),
         Scenario("Note ajoutée (POST)", post(f"/admin/dossiers/{case.number}/notes/ajouter/", note), 302),
+        Scenario("Avancement changé (POST)", post(f"/admin/dossiers/{case.number}/avancement/", status), 302),
     ]
 
 
