@@ -15,6 +15,7 @@ from django.db import connection
 from authorities.models import Authority, Role
 from cases.access import cases_for
 from cases.models import Case, Citizen
+from cases.privacy.subject import find_cases
 from cases.search import reindex_cases, search_cases
 from cases.workflow import similar_cases
 from cases.workspace.index import SEARCH_COUNT_LIMIT, UnprocessedFirst
@@ -79,6 +80,18 @@ def test_similar_cases_use_the_upper_name_and_email_indexes(national):
     assert "citizen_name_upper" in plan(similar_cases(agent, case))
     case.citizen.first_name, case.citizen.last_name = "X", "Y"
     assert "citizen_email_upper" in plan(similar_cases(agent, case))
+
+
+def test_a_subject_request_finds_the_person_by_the_upper_email_and_name_indexes(national):
+    agent, case = national
+    authority_ids = [agent.memberships.get().authority_id]
+    citizen = case.citizen
+    by_email = find_cases(authority_ids, citizen.email.upper())
+    by_name = find_cases(authority_ids, f"{citizen.first_name} {citizen.last_name.lower()}")
+    for found, index in [(by_email, "citizen_email_upper"), (by_name, "citizen_name_upper")]:
+        assert_no_sequential_scan(found)
+        assert index in plan(found)
+    assert list(by_name) == [case]
 
 
 def test_the_search_reads_its_gin_indexes_with_the_authority(national):

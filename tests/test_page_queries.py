@@ -34,6 +34,7 @@ from tests.workspace_factories import (
 
 INDEX = "/admin/dossiers/"
 DASHBOARD = "/admin/"
+SUBJECT_REQUESTS = "/admin/dossiers/demandes-rgpd/?q=Dupont"
 # Django, Wagtail and django-otp's own queries of every admin page (see the module's docstring), and ours.
 FRAMEWORK = 6
 WORKSPACE = 1
@@ -46,6 +47,8 @@ DASHBOARD_DATA = 4
 # The case, its message links, documents (message files included), notes, events and similar cases, and the
 # audit row of the case opened.
 CASE_PAGE_DATA = 6 + AUDIT_ROW
+# A subject request's results: their count, their page, the audit row of the search.
+SUBJECT_REQUESTS_DATA = 2 + AUDIT_ROW
 
 
 def add_cases(authority, agent, count: int) -> None:
@@ -125,3 +128,14 @@ def test_case_page(agent_client, authority, agent):
     few = queries(agent_client, f"{INDEX}{small.number}/")
     many = queries(agent_client, f"{INDEX}{large.number}/")
     assert_same_within(few, many, FRAMEWORK + WORKSPACE + CASE_PAGE_DATA)
+
+
+def test_subject_requests_results(client, authority, main_agent, agent):
+    """A person's cases found for a subject request (cases/privacy/): counted, one page of them, the search's
+    audit row."""
+    client.force_login(main_agent)
+    add_cases(authority, agent, 3)
+    few = queries(client, SUBJECT_REQUESTS)
+    add_cases(authority, agent, 57)
+    assert_same_within(few, queries(client, SUBJECT_REQUESTS), FRAMEWORK + WORKSPACE + SUBJECT_REQUESTS_DATA)
+    assert "60 dossiers pour « Dupont »" in client.get(SUBJECT_REQUESTS).content.decode()
