@@ -86,6 +86,14 @@ class LockoutBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
+def confirmed_device_exists(user_ref: str) -> Q:
+    """Whether the user (`OuterRef(user_ref)`) has a confirmed device of any django-otp kind, as SQL."""
+    confirmed = Q()
+    for model in device_classes():
+        confirmed |= Exists(model.objects.filter(user=OuterRef(user_ref), confirmed=True))
+    return confirmed
+
+
 class AccountBackend(ModelBackend):
     """Django's password backend, whose user of each request also says what every admin page asks of it.
 
@@ -97,9 +105,6 @@ class AccountBackend(ModelBackend):
     """
 
     def get_user(self, user_id):
-        confirmed_device = Q()
-        for model in device_classes():
-            confirmed_device |= Exists(model.objects.filter(user=OuterRef("pk"), confirmed=True))
         users = (
             get_user_model()
             ._default_manager.select_related("wagtail_userprofile")
@@ -109,7 +114,7 @@ class AccountBackend(ModelBackend):
                         user=OuterRef("pk"), group__name=PLATFORM_ADMINS_GROUP
                     )
                 ),
-                confirmed_device=confirmed_device,
+                confirmed_device=confirmed_device_exists("pk"),
             )
         )
         user = users.filter(pk=user_id).first()

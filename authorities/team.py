@@ -1,4 +1,5 @@
-"""An authority's team: who may manage it, naming the main agent, removing a member.
+"""An authority's team: who may manage it, naming the main agent, removing a member, resetting a member's
+two-factor authentication (a lost phone: the member sets it up again, from their password).
 
 Each change is written to the audit log last in its transaction (cases/audit/): a role changed (with
 the former role), a member removed (with their role and how many cases became unassigned).
@@ -7,7 +8,9 @@ the former role), a member removed (with their role and how many cases became un
 from django.db import transaction
 from django.db.models import Case as Choose
 from django.db.models import Count, IntegerField, Q, Value, When
+from django_otp import devices_for_user
 
+from authorities.auth import confirmed_device_exists
 from authorities.models import Authority, Membership, Role, User
 from authorities.permissions import is_platform_admin
 from cases import audit
@@ -48,6 +51,7 @@ def members_with_counts(authority: Authority):
             closed_cases=Count(
                 "user__assigned_cases", filter=in_authority & Q(user__assigned_cases__closed_at__isnull=False)
             ),
+            has_two_factor=confirmed_device_exists("user_id"),
         )
         .annotate(
             rank=Choose(
@@ -123,3 +127,20 @@ def remove_member(membership: Membership, *, removed_by: User) -> int:
     detail = {"role": str(membership.role), "unassigned_cases": unassigned}
     audit.record_many(removed_by, audit.Action.MEMBER_REMOVED, [target], detail=detail)
     return unassigned
+
+
+@transaction.atomic
+def reset_two_factor(membership: Membership, *, by: User) -> None:
+    """Delete the member's two-factor devices (authenticator and recovery codes).
+
+    A platform admin's second factor guards every authority: only another platform admin resets it. One's
+    own is turned off on one's account page, with a code.
+    """
+    user = membership.user
+    if user.pk == by.pk:
+        raise TeamError("Votre propre double authentification se gère depuis votre compte.")
+    if is_platform_admin(user) and not is_platform_admin(by):
+        raise TeamError(f"{user} est administrateur de la plateforme : seul un administrateur peut réinitialiser.")
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
+    audit.record(by, audit.Action.TWO_FACTOR_RESET, obj=user, authority=membership.authority_id)

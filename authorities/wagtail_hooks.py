@@ -27,6 +27,11 @@ team_urls = [
         name="authorities_remove_member",
     ),
     path(
+        "<int:authority_id>/membres/<int:membership_id>/double-authentification/",
+        team.ResetTwoFactorView.as_view(),
+        name="authorities_reset_two_factor",
+    ),
+    path(
         "<int:authority_id>/invitations/<int:invitation_id>/annuler/",
         team.CancelInvitationView.as_view(),
         name="authorities_cancel_invitation",

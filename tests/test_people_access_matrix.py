@@ -74,6 +74,7 @@ def cases(world):
         ("get", lambda: f"/admin/equipe/{a}/inviter/", TEAM_A),
         ("get", lambda: f"/admin/equipe/{a}/membres/{membership}/principal/", TEAM_A),
         ("get", lambda: f"/admin/equipe/{a}/membres/{membership}/retirer/", TEAM_A),
+        ("get", lambda: f"/admin/equipe/{a}/membres/{membership}/double-authentification/", TEAM_A),
         ("post", lambda: f"/admin/equipe/{a}/invitations/{member_invitation(world).pk}/annuler/", TEAM_A),
         ("get", lambda: "/admin/administrateurs/", ADMIN_ONLY),
         ("get", lambda: "/admin/administrateurs/inviter/", ADMIN_ONLY),

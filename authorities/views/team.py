@@ -20,7 +20,14 @@ from authorities import invitations
 from authorities.forms import AdminInvitationForm, InvitationForm
 from authorities.models import Authority, Invitation, Membership, Role, User
 from authorities.permissions import PLATFORM_ADMINS_GROUP, is_platform_admin, platform_admins, revoke_platform_admin
-from authorities.team import TeamError, can_manage_team, managed_authorities, members_with_counts, name_main_agent
+from authorities.team import (
+    TeamError,
+    can_manage_team,
+    managed_authorities,
+    members_with_counts,
+    name_main_agent,
+    reset_two_factor,
+)
 from authorities.team import remove_member as remove_member_service
 from cases import audit
 from cases.mail.outbound import queue_email
@@ -184,6 +191,28 @@ class RemoveMemberView(MemberActionView):
         messages.success(
             request, f"{self.membership.user} a été retiré de l'équipe ; {unassigned} dossier(s) ne sont plus assignés."
         )
+        return redirect(self.team_url())
+
+
+class ResetTwoFactorView(MemberActionView):
+    page_title = "Réinitialiser la double authentification"
+    extra_context = {"button_label": "Oui, réinitialiser", "serious": True}
+
+    def get_context_data(self, **kwargs):
+        message = (
+            f"L'application d'authentification et les codes de secours de {self.membership.user} seront supprimés "
+            "(téléphone perdu ou changé). À sa prochaine connexion, son mot de passe suffira ; il pourra "
+            "configurer à nouveau la double authentification depuis son compte."
+        )
+        return super().get_context_data(confirmation_message=message, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            reset_two_factor(self.membership, by=request.user)
+        except TeamError as error:
+            messages.error(request, str(error))
+            return redirect(self.team_url())
+        messages.success(request, f"La double authentification de {self.membership.user} est réinitialisée.")
         return redirect(self.team_url())
 
 

@@ -31,6 +31,7 @@ class Action(models.TextChoices):
     TWO_FACTOR_ENABLED = "two_factor_enabled", _("Double authentification activée")
     TWO_FACTOR_DISABLED = "two_factor_disabled", _("Double authentification désactivée")
     RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("Codes de secours renouvelés")
+    TWO_FACTOR_RESET = "two_factor_reset", _("Double authentification réinitialisée")
     LOG_PURGED = "log_purged", _("Entrées anciennes du journal supprimées")
 
 
