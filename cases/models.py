@@ -541,6 +541,10 @@ class CaseEvent(models.Model):
         HOLD_PLACED = "hold_placed", _("Conservation légale décidée")
         HOLD_LIFTED = "hold_lifted", _("Conservation légale levée")
         ANONYMISED = "anonymised", _("Dossier anonymisé")
+        REFERRAL_PROPOSED = "referral_proposed", _("Transmission proposée")
+        REFERRAL_WITHDRAWN = "referral_withdrawn", _("Proposition de transmission retirée")
+        REFERRAL_ACCEPTED = "referral_accepted", _("Transmission acceptée")
+        REFERRAL_DECLINED = "referral_declined", _("Transmission refusée")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

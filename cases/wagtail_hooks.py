@@ -47,6 +47,7 @@ def register_cases_menu() -> MenuItem:
         AgentMenuItem(
             VIEW_TITLES[None], index_url(), name="tous-les-dossiers", icon_name="folder-open-inverse", order=30
         ),
+        AgentMenuItem("Transmissions", reverse("referrals"), name="transmissions", icon_name="resubmit", order=35),
         AgentMenuItem("Enregistrer une saisine", reverse("case_intake"), name="saisine", icon_name="plus", order=40),
         MainAgentMenuItem(
             "Demandes RGPD", reverse("case_subject_requests"), name="demandes-rgpd", icon_name="user", order=50

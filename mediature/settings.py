@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "authorities",
     "cases",
     "cases.audit",  # the audit log, an app of its own inside the cases package (cases/audit/__init__.py)
+    "cases.referral",  # referrals of a case to another authority, an app of its own too (cases/referral/)
     "pages",
     "dsfr",
     "widget_tweaks",

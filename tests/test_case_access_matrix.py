@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from authorities.models import Role
 from cases.models import Attachment, Case, MessageCase, Note
+from cases.referral.models import Referral
 from tests.conftest import member_of
 from tests.draftail import typed
 from tests.factories import CaseFactory
@@ -34,6 +35,8 @@ URLS = {
     "delete": {},
     "hold": {},
     "hold_lift": {},
+    "referral_propose": {},
+    "referral_withdraw": {},
     "note_add": {},
     "note_edit": {"note_pk": None},
     "note_delete": {"note_pk": None},
@@ -44,7 +47,16 @@ URLS = {
     "message_compose": {},
     "message_processed": {"message_pk": None},
 }
-POST_ONLY = {"status", "due_date", "assign_to_me", "unassign", "document_upload", "message_processed", "hold_lift"}
+POST_ONLY = {
+    "status",
+    "due_date",
+    "assign_to_me",
+    "unassign",
+    "document_upload",
+    "message_processed",
+    "hold_lift",
+    "referral_withdraw",
+}
 # What a form of these URLs would accept: an outsider's request must still change nothing.
 VALID_INPUT = {
     "status": "closed",
@@ -54,6 +66,8 @@ VALID_INPUT = {
     "subject": "s",
     "body": typed("b"),
     "reason": "Contentieux",
+    "note": "Voirie",
+    "consent": "email",
 }
 # GET by an agent who is neither assignee nor main agent: sent back to the case with a message.
 REFUSED_TO_AGENT = {"assign", "delete", "document_delete", "hold"}
@@ -92,6 +106,7 @@ def assert_untouched(world: dict) -> None:
     assert MessageCase.objects.get(message=world["message"]).processed is False
     assert not case.messages.exclude(pk=world["message"].pk).exists()
     assert case.events.count() == 0
+    assert not Referral.objects.exists()
 
 
 def sign_in(client, user) -> None:

@@ -1,4 +1,4 @@
-"""Rendering tests for the 19 transactional emails (templates/emails/)."""
+"""Rendering tests for the 21 transactional emails (templates/emails/)."""
 
 import re
 from dataclasses import dataclass
@@ -37,6 +37,8 @@ EMAIL_NAMES = (
     "password_reset_request",
     "password_reset_done",
     "password_changed",
+    "case_referred",
+    "referral_answered",
 )
 
 HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<!")
@@ -109,6 +111,8 @@ SUBJECTS = dict(
             "Renouvellement de mot de passe",
             "Mot de passe réinitialisé",
             "Mot de passe mis à jour",
+            "Votre demande est désormais suivie par Mairie de L'Haÿ-les-Roses",
+            "Transmission du dossier n°42 refusée par Mairie de L'Haÿ-les-Roses",
         ),
         strict=True,
     )
@@ -289,6 +293,41 @@ SPECS = [
         links=(SIGNIN_URL,),
     ),
 ]
+REFERRAL_URL = "https://mediature.example/admin/dossiers/transmissions/"
+SPECS += [
+    Spec(
+        "case_referred",
+        {"case": CASE, "citizen": CITIZEN, "previous": AUTHORITY},
+        facts=(*CASE_FACTS, "Mme D'Almeida", AUTHORITY.name, "désormais suivie par le service de médiation de"),
+    ),
+    Spec(
+        "referral_answered",
+        {
+            "recipient": AGENT,
+            "actor": ADMIN,
+            "referral": SimpleNamespace(
+                case_id=42, status="declined", to_authority=CASE.authority, answer_reason="Hors de notre territoire"
+            ),
+            "url": CASE_URL,
+        },
+        facts=("Jeanne", "dossier n°42", CASE.authority.name, "a refusé", "Hors de notre territoire"),
+        links=(CASE_URL,),
+        variant="refusée",
+    ),
+    Spec(
+        "referral_answered",
+        {
+            "recipient": AGENT,
+            "actor": ADMIN,
+            "referral": SimpleNamespace(case_id=42, status="accepted", to_authority=CASE.authority, answer_reason=""),
+            "url": REFERRAL_URL,
+        },
+        facts=("Jeanne", "dossier n°42", CASE.authority.name, "a accepté", "n'y a plus accès"),
+        links=(REFERRAL_URL,),
+        absent=("Motif",),
+        variant="acceptée",
+    ),
+]
 SPEC_PARAMS = [pytest.param(spec, id=spec.id) for spec in SPECS]
 
 # Every user-controlled value, replaced by a hostile one (only for keys the email uses).
@@ -325,7 +364,10 @@ def test_every_email_is_covered():
 
 @pytest.mark.parametrize("spec", SPEC_PARAMS)
 def test_subject(spec):
-    assert render(spec.name, spec.context).subject == SUBJECTS[spec.name]
+    expected = SUBJECTS[spec.name]
+    if spec.variant == "acceptée":
+        expected = expected.replace("refusée", "acceptée")
+    assert render(spec.name, spec.context).subject == expected
 
 
 @pytest.mark.parametrize("spec", SPEC_PARAMS)

@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from authorities.models import Role
-from cases.models import Case, Citizen
+from cases.models import Case, Citizen, Domain
 from cases.search import reindex_cases
 from tests.conftest import member_of
 from tests.factories import CaseFactory
@@ -42,8 +42,8 @@ WORKSPACE = 1
 # statement on PostgreSQL, the chain's head and the row together; three on SQLite).
 AUDIT_ROW = 1 if connection.vendor == "postgresql" else 3
 INDEX_DATA = {"list": 4, "narrowed": 5, "search": 5 + AUDIT_ROW}
-# Totals and rows of the three case panels.
-DASHBOARD_DATA = 4
+# Totals and rows of the three case panels, and the referrals waiting for the user's authorities (one query).
+DASHBOARD_DATA = 5
 # The case, its message links, documents (message files included), notes, events and similar cases, and the
 # audit row of the case opened.
 CASE_PAGE_DATA = 6 + AUDIT_ROW
@@ -118,6 +118,22 @@ def test_dashboard(agent_client, authority, agent):
     few = queries(agent_client, DASHBOARD)
     add_cases(authority, agent, 57)
     assert_same_within(few, queries(agent_client, DASHBOARD), FRAMEWORK + WORKSPACE + DASHBOARD_DATA)
+
+
+def test_dashboard_with_referrals_waiting(agent_client, authority, agent, other_authority, other_agent):
+    """The receiving authority's panel of proposals reads them in one query, whatever their number."""
+    from cases.referral.service import propose
+
+    def refer(count: int) -> None:
+        for _ in range(count):
+            case = CaseFactory(authority=other_authority, domain=Domain.objects.first())
+            propose(other_agent, case, authority, reason="territory", note="Voirie", consent="email")
+
+    refer(2)
+    few = queries(agent_client, DASHBOARD)
+    refer(13)
+    many = queries(agent_client, DASHBOARD)
+    assert_same_within(few, many, FRAMEWORK + WORKSPACE + DASHBOARD_DATA)
 
 
 def test_case_page(agent_client, authority, agent):

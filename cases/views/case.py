@@ -10,6 +10,7 @@ from cases.access import get_case_or_404
 from cases.dates import due_state
 from cases.documents import MAX_CASE_DOCUMENTS, case_documents
 from cases.models import Attachment, Case, MessageCase
+from cases.referral.service import pending_event
 from cases.views.common import case_url, post_from_case_page, submit
 from cases.views.forms import SECTIONS, DueDateForm, Section, SectionForm, StatusForm, UploadForm
 
@@ -72,6 +73,7 @@ def detail(request: HttpRequest, number: int) -> TemplateResponse:
     )
     documents = list(case_documents(case))
     attach_message_documents(links, documents)
+    events = list(case.events.select_related("actor").order_by("-created_at", "-pk"))
     sections = [(section, section_rows(section, case)) for section in SECTIONS.values() if section.slug != "cloture"]
     context = case_context(request, case) | {
         "sections": sections,
@@ -80,7 +82,8 @@ def detail(request: HttpRequest, number: int) -> TemplateResponse:
         "documents": documents,
         "max_documents": MAX_CASE_DOCUMENTS,
         "message_links": links,
-        "events": case.events.select_related("actor").order_by("-created_at", "-pk"),
+        "events": events,
+        "pending_referral": pending_event(events),
         "similar_cases": workflow.similar_cases(request.user, case),
         "status_form": StatusForm(initial={"status": case.status}),
         "due_date_form": DueDateForm(initial={"due_date": case.due_date}),

@@ -7,6 +7,7 @@ user's agent memberships is a 404 whatever the URL.
 from django.urls import path
 
 from cases.privacy import views as privacy
+from cases.referral import views as referral
 from cases.views import actions, case, documents, messages, notes, synthesis
 
 urlpatterns = [
@@ -22,6 +23,8 @@ urlpatterns = [
     path("supprimer/", actions.delete, name="delete"),
     path("conservation/", privacy.hold, name="hold"),
     path("conservation/lever/", privacy.hold_lift, name="hold_lift"),
+    path("transmettre/", referral.propose, name="referral_propose"),
+    path("transmettre/retirer/", referral.withdraw, name="referral_withdraw"),
     path("notes/ajouter/", notes.note_add, name="note_add"),
     path("notes/<int:note_pk>/modifier/", notes.note_edit, name="note_edit"),
     path("notes/<int:note_pk>/supprimer/", notes.note_delete, name="note_delete"),
