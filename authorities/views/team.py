@@ -2,13 +2,16 @@
 
 Anyone else gets a 404 for another authority's team, never a 403, so authority
 ids cannot be probed. Every change is a POST with a CSRF token; naming a main
-agent and removing a member go through a confirmation page first.
+agent, removing a member and resetting their two-factor go through a confirmation page first.
 """
+
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -31,6 +34,8 @@ from authorities.team import (
 from authorities.team import remove_member as remove_member_service
 from cases import audit
 from cases.mail.outbound import queue_email
+
+T = TypeVar("T")
 
 
 class TeamMixin(WagtailAdminTemplateMixin):
@@ -145,6 +150,16 @@ class MemberActionView(TeamMixin, TemplateView):
             membership=self.membership, action_url=self.request.path, cancel_url=self.team_url(), **kwargs
         )
 
+    def act(self, action: Callable[[], T], success: Callable[[T], str]) -> HttpResponse:
+        """Run the action on the member and go back to the team, saying what happened or why it was refused."""
+        try:
+            result = action()
+        except TeamError as error:
+            messages.error(self.request, str(error))
+        else:
+            messages.success(self.request, success(result))
+        return redirect(self.team_url())
+
 
 class NameMainAgentView(MemberActionView):
     page_title = "Nommer médiateur principal"
@@ -160,14 +175,13 @@ class NameMainAgentView(MemberActionView):
     def post(self, request, *args, **kwargs):
         if self.membership.role == Role.MAIN_AGENT:
             return redirect(self.team_url())
-        try:
-            name_main_agent(self.membership, by=request.user)
-        except TeamError as error:
-            messages.error(request, str(error))
-            return redirect(self.team_url())
-        log(self.authority, "authorities.main_agent", user=request.user, data={"member": str(self.membership.user)})
-        messages.success(request, f"{self.membership.user} est désormais le médiateur principal.")
-        return redirect(self.team_url())
+        return self.act(self.name, lambda _: f"{self.membership.user} est désormais le médiateur principal.")
+
+    def name(self) -> None:
+        name_main_agent(self.membership, by=self.request.user)
+        log(
+            self.authority, "authorities.main_agent", user=self.request.user, data={"member": str(self.membership.user)}
+        )
 
 
 class RemoveMemberView(MemberActionView):
@@ -182,16 +196,18 @@ class RemoveMemberView(MemberActionView):
         return super().get_context_data(confirmation_message=message, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        try:
-            unassigned = remove_member_service(self.membership, removed_by=request.user)
-        except TeamError as error:
-            messages.error(request, str(error))
-            return redirect(self.team_url())
-        log(self.authority, "authorities.remove_member", user=request.user, data={"member": str(self.membership.user)})
-        messages.success(
-            request, f"{self.membership.user} a été retiré de l'équipe ; {unassigned} dossier(s) ne sont plus assignés."
+        return self.act(
+            self.remove,
+            lambda unassigned: (
+                f"{self.membership.user} a été retiré de l'équipe ; {unassigned} dossier(s) ne sont plus assignés."
+            ),
         )
-        return redirect(self.team_url())
+
+    def remove(self) -> int:
+        unassigned = remove_member_service(self.membership, removed_by=self.request.user)
+        member = str(self.membership.user)
+        log(self.authority, "authorities.remove_member", user=self.request.user, data={"member": member})
+        return unassigned
 
 
 class ResetTwoFactorView(MemberActionView):
@@ -207,13 +223,10 @@ class ResetTwoFactorView(MemberActionView):
         return super().get_context_data(confirmation_message=message, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        try:
-            reset_two_factor(self.membership, by=request.user)
-        except TeamError as error:
-            messages.error(request, str(error))
-            return redirect(self.team_url())
-        messages.success(request, f"La double authentification de {self.membership.user} est réinitialisée.")
-        return redirect(self.team_url())
+        return self.act(
+            lambda: reset_two_factor(self.membership, by=request.user),
+            lambda _: f"La double authentification de {self.membership.user} est réinitialisée.",
+        )
 
 
 class CancelInvitationView(TeamMixin, TemplateView):
