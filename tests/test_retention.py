@@ -157,6 +157,11 @@ def full_case(authority, agent, mail_settings, committed):
     return case
 
 
+# Every text column is listed from information_schema, which SQLite does not have.
+TEXT_COLUMNS_OF_POSTGRESQL = pytest.mark.skipif(connection.vendor != "postgresql", reason="information_schema")
+
+
+@TEXT_COLUMNS_OF_POSTGRESQL
 def test_everything_personal_is_written_before_the_job(full_case):
     """The search below would pass on an empty database: first, it finds each value where the services put it."""
     assert "cases_citizen.last_name" in where_found(LAST)
@@ -167,6 +172,7 @@ def test_everything_personal_is_written_before_the_job(full_case):
     assert InboundEmail.objects.filter(message__case_links__case=full_case).exists()
 
 
+@TEXT_COLUMNS_OF_POSTGRESQL
 def test_anonymisation_leaves_no_personal_value_anywhere_and_a_second_run_changes_nothing(full_case):
     nothing = {"anonymised": 0, "digests": 0, "uploads": 0, "inbound": 0}
     assert nightly_retention() == nothing | {"digests": 1}  # closed today: not due; the old digest goes
@@ -201,7 +207,8 @@ def test_what_the_statistics_read_is_kept(full_case):
     assert not case.notes.exists()
     assert not InboundEmail.objects.exists()
     assert set(case.messages.values_list("status", flat=True)) <= {"sent", "failed", "received"}
-    assert CaseSearch.objects.filter(case=case).exists()  # rewritten from what is left
+    if connection.vendor == "postgresql":  # search rows exist there only (cases/search/document.py)
+        assert CaseSearch.objects.filter(case=case).exists()  # rewritten from what is left
 
 
 def test_the_case_page_says_anonymised_and_shows_only_what_is_left(client, agent, full_case):
