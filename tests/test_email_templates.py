@@ -1,4 +1,4 @@
-"""Rendering tests for the 21 transactional emails (templates/emails/)."""
+"""Rendering tests for the 22 transactional emails (templates/emails/)."""
 
 import re
 from dataclasses import dataclass
@@ -39,6 +39,7 @@ EMAIL_NAMES = (
     "password_changed",
     "case_referred",
     "referral_answered",
+    "referral_proposed",
 )
 
 HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<!")
@@ -113,6 +114,7 @@ SUBJECTS = dict(
             "Mot de passe mis à jour",
             "Votre demande est désormais suivie par Mairie de L'Haÿ-les-Roses",
             "Transmission du dossier n°42 refusée par Mairie de L'Haÿ-les-Roses",
+            "Communauté d'agglomération « Grand Paris Sud » vous propose le dossier n°42",
         ),
         strict=True,
     )
@@ -328,6 +330,23 @@ SPECS += [
         variant="acceptée",
     ),
 ]
+SPECS.append(
+    Spec(
+        "referral_proposed",
+        {
+            "recipient": AGENT,
+            "referral": SimpleNamespace(
+                case_id=42,
+                from_authority=AUTHORITY,
+                to_authority=CASE.authority,
+                get_reason_display="Hors du territoire",
+            ),
+            "url": REFERRAL_URL,
+        },
+        facts=("Jeanne", AUTHORITY.name, "dossier n°42", "Hors du territoire", "accepter ou la refuser"),
+        links=(REFERRAL_URL,),
+    )
+)
 SPEC_PARAMS = [pytest.param(spec, id=spec.id) for spec in SPECS]
 
 # Every user-controlled value, replaced by a hostile one (only for keys the email uses).

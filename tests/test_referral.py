@@ -122,6 +122,43 @@ def test_an_authority_without_agents_is_refused_with_a_clear_message(client, age
     assert not Referral.objects.exists() and not case.events.exists()
 
 
+def test_the_receiving_agents_are_told_of_the_proposal_without_the_case_content(
+    agent, case, other_authority, other_agent
+):
+    second = member_of(other_authority, Role.MAIN_AGENT)
+    gone = member_of(other_authority, Role.AGENT)
+    gone.is_active = False
+    gone.save()
+    member_of(other_authority, Role.EDITOR)
+    referral = propose(agent, case, other_authority)
+    emails = Message.objects.filter(template="referral_proposed").order_by("pk")
+    assert [email.to for email in emails] == [[other_agent.email], [second.email]]
+    email = emails[0]
+    assert f"Ville de Démo vous propose le dossier n°{case.number}" == email.subject
+    assert reverse("referral_detail", args=[referral.pk]) in email.text
+    assert "Prudence" not in email.text + email.html and "voirie" not in email.text  # no citizen, no note
+    assert not email.cases.exists()  # not on the case's thread
+
+
+def test_each_step_of_a_referral_is_in_both_audit_logs(agent, case, other_authority, other_agent):
+    from cases.audit.models import Action, AuditEntry
+
+    service.withdraw(agent, propose(agent, case, other_authority))
+    service.decline(other_agent, propose(agent, case, other_authority), "Non")
+    service.accept(other_agent, propose(agent, case, other_authority))
+    rows = AuditEntry.objects.filter(case_number=case.number).order_by("seq")
+    assert [(row.action, row.actor_id, row.authority_id) for row in rows] == [
+        (Action.REFERRAL_PROPOSED, agent.pk, case.authority_id),
+        (Action.REFERRAL_WITHDRAWN, agent.pk, case.authority_id),
+        (Action.REFERRAL_PROPOSED, agent.pk, case.authority_id),
+        (Action.REFERRAL_DECLINED, other_agent.pk, case.authority_id),
+        (Action.REFERRAL_PROPOSED, agent.pk, case.authority_id),
+        (Action.REFERRAL_ACCEPTED, other_agent.pk, case.authority_id),
+        (Action.REFERRAL_ACCEPTED, other_agent.pk, other_authority.pk),
+    ]
+    assert rows.last().detail == {"from": case.authority_id, "to": other_authority.pk}
+
+
 def test_one_open_proposal_per_case(agent, case, other_authority, other_agent):
     third = AuthorityFactory(name="Département", slug="departement")
     member_of(third, Role.AGENT)

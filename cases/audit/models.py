@@ -32,6 +32,10 @@ class Action(models.TextChoices):
     TWO_FACTOR_DISABLED = "two_factor_disabled", _("Double authentification désactivée")
     RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("Codes de secours renouvelés")
     TWO_FACTOR_RESET = "two_factor_reset", _("Double authentification réinitialisée")
+    REFERRAL_PROPOSED = "referral_proposed", _("Transmission de dossier proposée")
+    REFERRAL_WITHDRAWN = "referral_withdrawn", _("Proposition de transmission retirée")
+    REFERRAL_ACCEPTED = "referral_accepted", _("Dossier transmis à une autre collectivité")
+    REFERRAL_DECLINED = "referral_declined", _("Transmission de dossier refusée")
     LOG_PURGED = "log_purged", _("Entrées anciennes du journal supprimées")
 
 

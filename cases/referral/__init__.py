@@ -11,7 +11,8 @@ the case answering 404 to it (cases/access.py scopes by the case's authority).
 
 - `models`: `Referral` (an app of its own, label `referral`, like cases/audit/), its states and dates,
   and `figures`, the counts the statistics read (sent, received, accepted, declined);
-- `service`: propose, withdraw, accept, decline (the rules, the timeline events, the emails);
+- `service`: propose, withdraw, accept, decline (the rules, the timeline events, the audit rows, the emails:
+  the receiving agents are told of a proposal, the citizen of an acceptance, the proposer of the answer);
 - `views`, `forms`: the case's « Transmettre » page, the proposal page, the list of referrals;
 - `dashboard`: the receiving agents' panel of proposals waiting for an answer;
 - `wagtail_hooks`: the list's and proposal's URLs, the menu item and the panel.

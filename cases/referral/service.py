@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from authorities.models import AGENT_ROLES, Authority, Membership
 from authorities.permissions import authority_ids_as
+from cases import audit
 from cases.choices import Status
-from cases.mail.outbound import queue_email
+from cases.mail.outbound import OutgoingEmail, queue_email, queue_emails
 from cases.models import Case, CaseEvent
 from cases.referral.models import Referral, State
 from cases.workflow import changes_between, locked, record, require_agent, require_open, snapshot
@@ -34,8 +35,10 @@ def destinations(case: Case) -> QuerySet[Authority]:
     return Authority.objects.exclude(pk=case.authority_id).order_by("name")
 
 
-def has_agents(authority: Authority) -> bool:
-    return Membership.objects.filter(authority=authority, role__in=AGENT_ROLES, user__is_active=True).exists()
+def receiving_agents(authority: Authority) -> list:
+    """The authority's active agents, who answer a proposal (and are told of it by email)."""
+    memberships = Membership.objects.filter(authority=authority, role__in=AGENT_ROLES, user__is_active=True)
+    return [membership.user for membership in memberships.select_related("user").order_by("user_id")]
 
 
 def open_referral(case: Case) -> Referral | None:
@@ -58,7 +61,8 @@ def propose(actor, case: Case, to_authority: Authority, reason: str, note: str, 
     require_open(case, "Ce dossier est clôturé : réouvrez-le pour le transmettre.")
     if to_authority.pk == case.authority_id:
         raise ValidationError({"to_authority": "Choisissez une autre collectivité que celle du dossier."})
-    if not has_agents(to_authority):
+    agents = receiving_agents(to_authority)
+    if not agents:
         raise ValidationError(
             {
                 "to_authority": f"{to_authority.name} n'a encore aucun médiateur sur la plateforme : "
@@ -82,7 +86,22 @@ def propose(actor, case: Case, to_authority: Authority, reason: str, note: str, 
     consent = referral.get_consent_display().lower()
     detail = f"À {to_authority.name} — {referral.get_reason_display()} ; accord du requérant recueilli {consent}"
     record(case, CaseEvent.Kind.REFERRAL_PROPOSED, actor, detail=detail, referral=referral.pk)
+    tell_receiving_agents(referral, agents, actor)
+    audit.record(actor, audit.Action.REFERRAL_PROPOSED, obj=case, detail={"to": to_authority.pk})
     return referral
+
+
+def tell_receiving_agents(referral: Referral, agents: list, actor) -> None:
+    """Each agent of the receiving authority learns of the proposal at once: it waits on their dashboard,
+    but nobody there would look for it otherwise. The email names the authorities and the reason only."""
+    url = settings.SITE_URL + reverse("referral_detail", args=[referral.pk])
+    queue_emails(
+        [
+            OutgoingEmail("referral_proposed", [agent.email], {"recipient": agent, "referral": referral, "url": url})
+            for agent in agents
+            if agent.email
+        ]
+    )
 
 
 def answerable(referral: Referral, case: Case) -> Referral:
@@ -110,6 +129,7 @@ def withdraw(actor, referral: Referral) -> Referral:
     referral = answerable(referral, case)
     close_referral(referral, actor, State.WITHDRAWN)
     record(case, CaseEvent.Kind.REFERRAL_WITHDRAWN, actor, detail=f"À {referral.to_authority.name}")
+    audit.record(actor, audit.Action.REFERRAL_WITHDRAWN, obj=case, detail={"to": referral.to_authority_id})
     return referral
 
 
@@ -158,7 +178,14 @@ def accept(actor, referral: Referral) -> Case:
         context = {"case": case, "citizen": citizen, "previous": referral.from_authority}
         queue_email("case_referred", [citizen.email], context, case=case, sent_by=actor)
     tell_proposer(referral, actor, case)
+    # The case's access moves from one authority to the other: both logs keep the event.
+    for authority in (referral.from_authority, referral.to_authority):
+        audit.record(actor, audit.Action.REFERRAL_ACCEPTED, obj=case, authority=authority, detail=moved(referral))
     return case
+
+
+def moved(referral: Referral) -> dict:
+    return {"from": referral.from_authority_id, "to": referral.to_authority_id}
 
 
 @transaction.atomic
@@ -171,6 +198,7 @@ def decline(actor, referral: Referral, reason: str) -> Referral:
     close_referral(referral, actor, State.DECLINED, reason)
     record(case, CaseEvent.Kind.REFERRAL_DECLINED, actor, detail=f"Par {referral.to_authority.name} : {reason}")
     tell_proposer(referral, actor, case)
+    audit.record(actor, audit.Action.REFERRAL_DECLINED, obj=case, detail={"to": referral.to_authority_id})
     return referral
 
 
