@@ -1,0 +1,253 @@
+"""The case index's URL state: which cases a list holds and in what order, read from its query string.
+
+Everything that names a list of cases goes through here: the index itself
+(cases/workspace/index.py), its saved views (tabs), its bulk actions, and the case
+page's « previous / next case of the current list ». Parsing reads no database:
+a filter naming something outside the user's authorities (a domain, an agent, an
+authority) only narrows `cases_for`, it never widens it.
+
+Parameters (all optional; the defaults are left out of the URLs):
+- `q`: a case number or words (cases/search/);
+- `etat`: `ouverts` (the default), `clotures` or `tous`;
+- `avancement`: a status; `saisine`: a channel; `domaine`: a top-level domain or a child (id);
+- `mediateur`: `moi`, `aucun` (unassigned) or an agent's id; `collectivite`: an authority's id;
+- `tri`: a column of `SORTS`, `-` first for the reverse order; without it, cases with messages
+  to process first, then by due date (soonest first, none last), then newest first;
+- `p`: the page (the index's only; never part of a list's identity).
+`vue=mes-dossiers` and `vue=non-assignes`, from links already sent in digests, still
+read as `mediateur=moi` and `mediateur=aucun`.
+
+For the case page: the index links each row with `case_link(number, state, position)`, i.e.
+`/admin/dossiers/<N>/?liste=<the list's query string>&rang=<position in the list, from 0>`;
+`neighbours(user, request.GET.get("liste", ""), number, rang)` then gives the previous and the
+next case numbers in one query, even after the case left that list (assigned, closed).
+"""
+
+import dataclasses
+from urllib.parse import urlencode
+
+from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
+from django.http import QueryDict
+from django.urls import reverse
+
+from cases.access import agent_authorities, cases_for
+from cases.choices import Channel, Status
+from cases.models import Case, CaseEvent, Domain
+from cases.search import search_cases
+
+OPEN, CLOSED, ALL = "ouverts", "clotures", "tous"
+STATES = {OPEN: "Ouverts", CLOSED: "Clôturés", ALL: "Tous"}
+ME, NOBODY = "moi", "aucun"
+LIST_PARAM, POSITION_PARAM = "liste", "rang"
+LEGACY_VIEWS = {"mes-dossiers": ME, "non-assignes": NOBODY}
+
+# The index's order after the cases with messages to process (index case_authority_due_order).
+DUE_ORDER = (F("due_date").asc(nulls_last=True), F("number").desc())
+
+
+def last_activity():
+    """When the case's timeline last moved (its newest event)."""
+    return Subquery(
+        CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-created_at", "-pk").values("created_at")[:1]
+    )
+
+
+# Sort key of `tri` → the fields it orders by (ascending), a case number breaking ties.
+SORTS = {
+    "numero": ("number",),
+    "requerant": ("citizen__last_name", "citizen__first_name"),
+    "objet": ("description",),
+    "domaine": ("domain__name",),
+    "avancement": ("status",),
+    "mediateur": ("assignee__last_name", "assignee__first_name"),
+    "echeance": ("due_date",),
+    "activite": ("last_activity_at",),
+    "a-traiter": ("unprocessed_count",),
+    "collectivite": ("authority__name",),
+}
+
+
+def int_or_none(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+@dataclasses.dataclass(frozen=True)
+class ListState:
+    """One list of the index: its filters and its sort (never its page)."""
+
+    q: str = ""
+    etat: str = OPEN
+    avancement: str = ""
+    saisine: str = ""
+    domaine: int | None = None
+    mediateur: str = ""  # ME, NOBODY or an agent's id as text
+    collectivite: int | None = None
+    tri: str = ""
+
+    @classmethod
+    def from_query(cls, query: QueryDict | str) -> "ListState":
+        """The state a query string names; unknown or malformed values are ignored (the default applies)."""
+        params = QueryDict(query) if isinstance(query, str) else query
+        mediateur = params.get("mediateur", "") or LEGACY_VIEWS.get(params.get("vue", ""), "")
+        if mediateur not in (ME, NOBODY):
+            mediateur = str(int_or_none(mediateur) or "")
+        tri = params.get("tri", "")
+        return cls(
+            q=params.get("q", "").strip()[:200],
+            etat=params.get("etat") if params.get("etat") in STATES else OPEN,
+            avancement=params.get("avancement") if params.get("avancement") in Status.values else "",
+            saisine=params.get("saisine") if params.get("saisine") in Channel.values else "",
+            domaine=int_or_none(params.get("domaine")),
+            mediateur=mediateur,
+            collectivite=int_or_none(params.get("collectivite")),
+            tri=tri if tri.removeprefix("-") in SORTS else "",
+        )
+
+    def params(self) -> dict[str, str]:
+        """The non-default parameters, in a fixed order: two equal states give the same query string."""
+        defaults = ListState()
+        values = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
+        return {name: str(value) for name, value in values.items() if value != getattr(defaults, name)}
+
+    def query_string(self, **changes) -> str:
+        """The state's query string, with `changes` applied (`p=2`, `tri="-echeance"`, `q=""`)."""
+        params = self.params()
+        for name, value in changes.items():
+            if value in ("", None) or (name != "p" and value == getattr(ListState(), name)):
+                params.pop(name, None)
+            else:
+                params[name] = str(value)
+        return urlencode(params)
+
+    def url(self, **changes) -> str:
+        query = self.query_string(**changes)
+        return index_url() + (f"?{query}" if query else "")
+
+    @property
+    def searched(self) -> bool:
+        return bool(self.q)
+
+    @property
+    def default_order(self) -> bool:
+        """Cases with messages to process first: the order of a list neither sorted nor searched."""
+        return not self.tri and not self.q
+
+    @property
+    def narrowed(self) -> bool:
+        """Anything more than the default « open cases » of the user's authorities."""
+        return bool(set(self.params()) - {"tri"})
+
+    def sort_link(self, key: str) -> tuple[str, str | None]:
+        """The URL a column header links to (ascending first, then reversed) and the column's current order."""
+        current = None
+        if self.tri.removeprefix("-") == key:
+            current = "descending" if self.tri.startswith("-") else "ascending"
+        return self.url(tri=f"-{key}" if current == "ascending" else key), current
+
+
+def index_url(**params) -> str:
+    """The case index, with state parameters (`mediateur=ME`, `etat=ALL` …)."""
+    url = reverse("dossiers_modeladmin_index")  # the index's URL name until it leaves modeladmin
+    query = ListState.from_query(urlencode(params)).query_string() if params else ""
+    return f"{url}?{query}" if query else url
+
+
+def filter_condition(state: ListState, user) -> Q:
+    """The state's filters (all but the search) as one condition on the user's cases."""
+    condition = Q()
+    if state.etat == OPEN:
+        condition &= Q(closed_at__isnull=True)
+    elif state.etat == CLOSED:
+        condition &= Q(closed_at__isnull=False)
+    if state.avancement:
+        condition &= Q(status=state.avancement)
+    if state.saisine:
+        condition &= Q(channel=state.saisine)
+    if state.domaine:
+        # A top-level domain includes its children.
+        children = Domain.objects.filter(Q(pk=state.domaine) | Q(parent_id=state.domaine)).values("pk")
+        condition &= Q(domain_id__in=children)
+    if state.mediateur == ME:
+        condition &= Q(assignee_id=user.pk)
+    elif state.mediateur == NOBODY:
+        condition &= Q(assignee__isnull=True)
+    elif state.mediateur:
+        condition &= Q(assignee_id=int(state.mediateur))
+    if state.collectivite:
+        condition &= Q(authority_id=state.collectivite)
+    return condition
+
+
+def filtered_cases(user, state: ListState) -> QuerySet[Case]:
+    """The list's cases, unordered (but for a search's own order, words first): scoped by `cases_for`."""
+    cases = cases_for(user).filter(filter_condition(state, user))
+    if "activite" in state.tri:
+        cases = cases.annotate(last_activity_at=last_activity())
+    if "a-traiter" in state.tri:
+        cases = cases.with_unprocessed_count()
+    cases = cases.order_by(*sort_order(state))
+    if state.searched:
+        cases = search_cases(cases, state.q, [authority.pk for authority in agent_authorities(user)])
+    return cases
+
+
+def unprocessed_first() -> ExpressionWrapper:
+    """Rows annotated with `unprocessed_count` (`with_unprocessed_count`), those with messages to process first."""
+    return ExpressionWrapper(Q(unprocessed_count__gt=0), output_field=BooleanField()).desc()
+
+
+def sort_order(state: ListState) -> list:
+    """The order of a sorted list (the chosen column, then the case number); the index's default otherwise."""
+    if not state.tri:
+        return list(DUE_ORDER)
+    key = state.tri.removeprefix("-")
+    descending = state.tri.startswith("-")
+    order = [F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True) for name in SORTS[key]]
+    if key != "numero":
+        order.append(F("number").desc())
+    return order
+
+
+def ordered_cases(user, query: QueryDict | str) -> QuerySet[Case]:
+    """The list a query string names, in the index's order: the helper for « previous / next case ».
+
+    A list in the default order is ordered here by a per-case count of messages to
+    process; the index itself pages that order without it (`UnprocessedFirst`).
+    """
+    state = ListState.from_query(query)
+    cases = filtered_cases(user, state)
+    if state.default_order:
+        cases = cases.with_unprocessed_count().order_by(unprocessed_first(), *DUE_ORDER)
+    return cases
+
+
+def case_link(number: int, state: ListState, position: int) -> str:
+    """A row's link to the case page, carrying its list and its place in it for « previous / next »."""
+    query = urlencode({LIST_PARAM: state.query_string(), POSITION_PARAM: position})
+    return f"{reverse('case:detail', args=[number])}?{query}"
+
+
+def neighbours(user, list_query: str, number: int, position: int | None) -> tuple[int | None, int | None]:
+    """The numbers of the cases before and after case `number` in the list `list_query`, where it stood at
+    `position` (0-based) when the list was shown; one query of at most three rows.
+
+    If the case is no longer there (assigned from « Non assignés », closed from « Ouverts »), the cases
+    around its old place are its neighbours: the one before it, and the one that took its place.
+    """
+    if position is None or position < 0:
+        return None, None
+    start = max(position - 1, 0)
+    around = list(ordered_cases(user, list_query).values_list("number", flat=True)[start : position + 2])
+    if number in around:
+        index = around.index(number)
+        before = around[index - 1] if index > 0 else None
+        after = around[index + 1] if index + 1 < len(around) else None
+        return before, after
+    offset = position - start  # where the case stood in `around`
+    before = around[offset - 1] if offset > 0 and offset - 1 < len(around) else None
+    after = around[offset] if offset < len(around) else None
+    return before, after
