@@ -390,6 +390,10 @@ class Message(models.Model):
         SENT = "sent", _("Envoyé")
         FAILED = "failed", _("Échec de l'envoi")
         UNDELIVERED = "undelivered", _("Non distribué")
+        # From the recipient's server: a « delayed » delivery report, a « delivered » one, a read receipt.
+        DELAYED = "delayed", _("Distribution retardée")
+        DELIVERED = "delivered", _("Distribué")
+        READ = "read", _("Lu")
         RECEIVED = "received", _("Reçu")
 
     class Kind(models.TextChoices):
@@ -408,6 +412,10 @@ class Message(models.Model):
     subject = models.CharField(max_length=998, blank=True)
     text = models.TextField(blank=True)
     html = models.TextField(blank=True, help_text="Sanitised HTML.")
+    full_html = models.TextField(
+        blank=True,
+        help_text="Inbound: the whole email as sanitised HTML, quoted history included, when stripping removed some.",
+    )
     content_subject = models.CharField(
         max_length=255, blank=True, help_text="What an agent wrote (subject), wrapped in a template to make the email."
     )
@@ -416,6 +424,11 @@ class Message(models.Model):
         default=list, blank=True, help_text="Inbound files that were refused: [{name, reason}]."
     )
     message_id = models.CharField(max_length=998, db_index=True)
+    fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Inbound: hash of what the email says, so a reused Message-ID is not merged.",
+    )
     in_reply_to = models.CharField(max_length=998, blank=True)
     references = models.TextField(blank=True)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
@@ -437,11 +450,11 @@ class Message(models.Model):
         indexes = [models.Index(fields=["status", "direction"])]
         constraints = [
             # The same inbound email reaching us twice (Mailjet calls once per case address,
-            # providers retry) is one message.
+            # providers retry) is one message; another email under the same Message-ID is another message.
             models.UniqueConstraint(
-                fields=["message_id", "from_email"],
+                fields=["message_id", "from_email", "fingerprint"],
                 condition=Q(direction="in"),
-                name="one_inbound_message_per_message_id",
+                name="one_inbound_message_per_content",
             )
         ]
 
@@ -478,6 +491,8 @@ class InboundEmail(models.Model):
         UNREADABLE = "unreadable", _("Message illisible")
         BOUNCE = "bounce", _("Avis de non-distribution")
         LOOP = "loop", _("Message envoyé par la plateforme elle-même")
+        RECEIPT = "receipt", _("Accusé de réception ou de lecture")
+        DELAYED = "delayed", _("Avis de distribution retardée")
 
     door = models.CharField(_("provenance"), max_length=10, choices=Door.choices)
     raw = models.BinaryField(_("message brut"))

@@ -75,6 +75,27 @@ def provider_api():
 
 
 @pytest.fixture
+def inbox(mail_settings, provider_api, client, django_capture_on_commit_callbacks):
+    """Feed an email through a door and run what commits after it (huey runs tasks inline in tests)."""
+    from cases.models import InboundEmail
+    from tests import mailbox
+
+    mail_settings.ANYMAIL = {**mail_settings.ANYMAIL, "BREVO_API_KEY": "cle-brevo-de-test"}
+    provider_api.add(
+        "POST", f"{mailbox.BREVO_API}smtp/email", json={"messageId": "<envoi@smtp-relay.brevo.com>"}, status=201
+    )
+
+    def deliver(door: str, raw: bytes):
+        before = set(InboundEmail.objects.values_list("pk", flat=True))
+        with django_capture_on_commit_callbacks(execute=True):
+            mailbox.feed(door, raw, client, provider_api)
+        [stored] = InboundEmail.objects.exclude(pk__in=before)
+        return stored
+
+    return deliver
+
+
+@pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """Run what waits for the commit (emails, search index) at the end of the block, as a real commit would.
 

@@ -43,6 +43,37 @@ def load_eml(name: str, cases=(), message_id: str = "") -> bytes:
     return raw
 
 
+def addressed(raw: bytes, to: list[str], message_id: str = "") -> bytes:
+    """A real email (kept as it was collected, see tests/mail/SOURCES.md) sent to our addresses: its To:, Cc:
+    and delivery headers replaced by `to`, and, with `message_id`, In-Reply-To our email. Nothing else changes."""
+    head, separator, body = re.split(rb"(\r?\n\r?\n)", raw, maxsplit=1)
+    newline = b"\r\n" if separator.startswith(b"\r") else b"\n"
+    kept, skipping = [], False
+    for line in re.split(rb"\r?\n", head):
+        if line[:1] in (b" ", b"\t"):
+            if not skipping:
+                kept.append(line)
+            continue
+        skipping = line.split(b":", 1)[0].strip().lower().decode("ascii", "replace") in ADDRESSING_HEADERS
+        if not skipping:
+            kept.append(line)
+    added = [b"To: " + ", ".join(to).encode()]
+    if message_id:
+        added += [b"In-Reply-To: " + message_id.encode(), b"References: " + message_id.encode()]
+    return newline.join(added + kept) + separator + body
+
+
+ADDRESSING_HEADERS = {"to", "cc", "delivered-to", "x-original-to", "envelope-to", "in-reply-to", "references"}
+
+
+def acknowledge(case):
+    """Our acknowledgement of the case, queued (and sent once committed): replies reference its Message-ID."""
+    from cases.mail.outbound import queue_email
+
+    context = {"case": case, "citizen": case.citizen, "send_copy": False, "answers": []}
+    return queue_email("case_acknowledgement", [case.citizen.email], context, case=case)
+
+
 def basic_auth(secret: str = WEBHOOK_SECRET) -> str:
     return "Basic " + base64.b64encode(secret.encode()).decode()
 

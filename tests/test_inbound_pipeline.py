@@ -10,23 +10,7 @@ from cases.mail.inbound import notice_name
 from cases.mail.outbound import queue_email
 from cases.models import CaseEvent, Citizen, InboundEmail, Message, MessageCase
 from tests.factories import CaseFactory
-from tests.mailbox import BREVO_API, DOORS, feed, load_eml
-
-
-@pytest.fixture
-def inbox(mail_settings, provider_api, client, django_capture_on_commit_callbacks):
-    """Feed an email through a door and run what commits after it (huey runs tasks inline in tests)."""
-    mail_settings.ANYMAIL = {**mail_settings.ANYMAIL, "BREVO_API_KEY": "cle-brevo-de-test"}
-    provider_api.add("POST", f"{BREVO_API}smtp/email", json={"messageId": "<envoi@smtp-relay.brevo.com>"}, status=201)
-
-    def deliver(door: str, raw: bytes) -> InboundEmail:
-        before = set(InboundEmail.objects.values_list("pk", flat=True))
-        with django_capture_on_commit_callbacks(execute=True):
-            feed(door, raw, client, provider_api)
-        [stored] = InboundEmail.objects.exclude(pk__in=before)
-        return stored
-
-    return deliver
+from tests.mailbox import DOORS, acknowledge, load_eml
 
 
 @pytest.fixture
@@ -38,12 +22,7 @@ def case(mail_settings):
 def sent(case, django_capture_on_commit_callbacks):
     """An email we sent about the case: replies reference its Message-ID."""
     with django_capture_on_commit_callbacks(execute=True):
-        return queue_email(
-            "case_acknowledgement",
-            [case.citizen.email],
-            {"case": case, "citizen": case.citizen, "send_copy": False, "answers": []},
-            case=case,
-        )
+        return acknowledge(case)
 
 
 CLIENT_REPLIES = {

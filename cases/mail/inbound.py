@@ -20,6 +20,7 @@ The same email reaching us twice (Mailjet calls once per case address, a
 provider retries, an MTA pipes once per recipient) is one Message.
 """
 
+import hashlib
 import hmac
 import logging
 import mimetypes
@@ -212,21 +213,39 @@ def decode_text(part: EmailMessage) -> str:
 class Content:
     text: str = ""
     html: str = ""
+    full_html: str = ""  # the whole email when quote stripping removed something, else ""
+    whole_text: str = ""  # the text before stripping, which `fingerprint` reads
     files: list = field(default_factory=list)  # (name, data, cid)
+
+    def fingerprint(self, subject: str) -> str:
+        """What the email says, door-independent: the providers rebuild an email, so its bytes differ, its words
+        and files do not. Two emails under one Message-ID with different fingerprints are two messages."""
+        digest = hashlib.sha256(" ".join(f"{subject} {self.whole_text}".split()).encode())
+        for file_hash in sorted(hashlib.sha256(data).hexdigest() for _name, data, _cid in self.files):
+            digest.update(file_hash.encode())
+        return digest.hexdigest()
 
 
 def read_content(msg: EmailMessage) -> Content:
     html_part = msg.get_body(preferencelist=("html",))
     text_part = msg.get_body(preferencelist=("plain",))
     content = Content()
+    full_html = ""
     if html_part is not None:
-        content.html = sanitize_html(quotes.strip_html(decode_text(html_part)))
+        whole = decode_text(html_part)
+        full_html = sanitize_html(whole)
+        content.html = sanitize_html(quotes.strip_html(whole))
     if text_part is not None:
-        content.text = quotes.strip_text(decode_text(text_part))
+        content.whole_text = decode_text(text_part).strip()
+        content.text = quotes.strip_text(content.whole_text)
     if not content.html and content.text:
         content.html = text_to_html(content.text)
+        full_html = text_to_html(content.whole_text)
     if not content.text and content.html:
         content.text = html_to_text(content.html)
+        content.whole_text = html_to_text(full_html)
+    if full_html != content.html:
+        content.full_html = full_html
     bodies = {id(html_part), id(text_part)}
     for index, part in enumerate(msg.walk(), start=1):
         if part.is_multipart() or id(part) in bodies or part.get_content_type() in SKIPPED_PARTS:
@@ -401,13 +420,10 @@ def link_to_cases(message: Message, linked, target: Target, sender: str) -> None
     reindex_after_commit(case.pk for case in new_cases)  # bulk_create sends no post_save
 
 
-def existing_message(msg: EmailMessage, from_header: str) -> Message | None:
-    message_id = (message_ids(header(msg, "message-id")) or [""])[0]
-    if not message_id:
-        return None
-    return Message.objects.filter(
-        direction=Message.Direction.IN, message_id=message_id, from_email=from_header[:320]
-    ).first()
+def existing_message(message_id: str, from_header: str, fingerprint: str) -> Message:
+    return Message.objects.get(
+        direction=Message.Direction.IN, message_id=message_id, from_email=from_header[:320], fingerprint=fingerprint
+    )
 
 
 def create_message(
@@ -430,7 +446,9 @@ def create_message(
         subject=inbound.subject,
         text=content.text,
         html=content.html,
+        full_html=content.full_html,
         message_id=message_id[:998],
+        fingerprint=content.fingerprint(inbound.subject),
         in_reply_to=header(msg, "in-reply-to")[:998],
         references=header(msg, "references"),
     )
@@ -439,7 +457,7 @@ def create_message(
         with transaction.atomic():
             message = Message.objects.create(**fields, rejected_files=rejected)
     except IntegrityError:  # the same email, reaching us again or processed at this very moment by another worker
-        return existing_message(msg, from_header), False
+        return existing_message(fields["message_id"], from_header, fields["fingerprint"]), False
     store_files(message, accepted, target.cases)
     if rejected:
         notify_rejected(message, parseaddr(from_header)[1], rejected, target.cases, auto_reply)

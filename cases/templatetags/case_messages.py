@@ -15,11 +15,21 @@ def message_body(message: Message, case_number: int) -> str:
     """The message as safe HTML, its inline images served by the case's document download view.
 
     What an agent wrote (`content_html`) rather than the email around it; the
-    email itself for automatic ones; the text when there is no HTML. Sanitised
-    again here, whatever its origin, so the page never trusts stored HTML.
-    Uses the prefetched attachments: no query.
+    email itself for automatic ones; the text when there is no HTML; an inbound
+    email without its quoted history (`full_message_body` has it).
     """
-    html = message.content_html or message.html or text_to_html(message.text)
+    return case_html(message, message.content_html or message.html or text_to_html(message.text), case_number)
+
+
+@register.filter
+def full_message_body(message: Message, case_number: int) -> str:
+    """The whole inbound email, quoted history included ("" when nothing was stripped from it)."""
+    return case_html(message, message.full_html, case_number) if message.full_html else ""
+
+
+def case_html(message: Message, html: str, case_number: int) -> str:
+    """Stored HTML sanitised again here, whatever its origin, so the page never trusts it; `cid:` images
+    pointed at the case's document download view. Uses the prefetched attachments: no query."""
     images = {
         attachment.inline_cid: reverse("case:document_download", args=[case_number, attachment.pk])
         for attachment in message.attachments.all()
