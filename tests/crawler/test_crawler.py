@@ -21,7 +21,7 @@ import pytest
 from django.test import Client
 
 from tests.crawler.urls import registered_urls
-from tests.crawler.world import SEARCH_WORD, AuthorityWorld, build_authority_world, kept_aside_email
+from tests.crawler.world import SEARCH_WORD, AuthorityWorld, add_referral, build_authority_world, kept_aside_email
 from tests.factories import AuthorityFactory
 from tests.test_case_access_matrix import sign_in
 from tests.workspace_factories import fast_passwords  # noqa: F401
@@ -60,6 +60,8 @@ def worlds(db, settings, tmp_path, platform_admin) -> dict[str, AuthorityWorld]:
         "a": build_authority_world(AuthorityFactory(name="Ville de Démo", slug="demo")),
         "b": build_authority_world(AuthorityFactory(name="Autre Ville", slug="autre")),
     }
+    add_referral(worlds["a"], worlds["b"])
+    add_referral(worlds["b"], worlds["a"])
     kept_aside = kept_aside_email()
     for world in worlds.values():
         world.ids["kept_aside"] = kept_aside.pk
@@ -74,6 +76,8 @@ def forbidden_markers(role: Role, worlds: dict[str, AuthorityWorld]) -> set[str]
             markers |= world.case_markers
         if not (own or role.staff == "platform_admin"):
             markers |= world.content_markers | world.people_markers
+            if role.staff in ("agent", "main_agent"):  # a proposal names its proposer to its receivers
+                markers -= world.proposer_markers
         if role.staff != "platform_admin":
             markers |= world.inbound_markers
     if role.staff != "platform_admin":

@@ -40,6 +40,7 @@ BY_NAME = {
     "membership_id": ["membership"],
     "invitation_id": ["invitation"],
     "user_id": ["user"],
+    "referral_pk": ["referral"],
 }
 # A bare `pk`: the first path fragment found before it decides what it is.
 PK_BY_PATH = [

@@ -42,6 +42,8 @@ class AuthorityWorld:
     content_markers: set[str] = field(default_factory=set)
     people_markers: set[str] = field(default_factory=set)
     inbound_markers: set[str] = field(default_factory=set)
+    # The name of the agent who proposed the world's case to the other authority, which its agents read.
+    proposer_markers: set[str] = field(default_factory=set)
 
 
 def marker(authority: Authority, kind: str) -> str:
@@ -105,6 +107,21 @@ def add_case(world: AuthorityWorld) -> None:
         marker(authority, "CORPSMESSAGE"),
     }
     world.inbound_markers = {marker(authority, "OBJETRECU")}
+
+
+def add_referral(world: AuthorityWorld, to: AuthorityWorld) -> None:
+    """The world's case proposed to the other authority: its agents may read the proposal's summary (no
+    case marker in it) and who proposed it, nobody else of theirs, and neither authority's editors."""
+    from cases.models import Case
+    from cases.referral import service
+    from cases.referral.models import Consent, Reason
+
+    case = Case.objects.get(number=world.ids["number"])
+    referral = service.propose(
+        world.staff["agent"], case, to.authority, reason=Reason.TERRITORY, note="Voirie", consent=Consent.PHONE
+    )
+    world.ids["referral"] = referral.pk
+    world.proposer_markers = {world.staff["agent"].first_name, world.staff["agent"].last_name}
 
 
 def add_pages(world: AuthorityWorld) -> None:
