@@ -146,6 +146,9 @@ class Case(models.Model):
     held_since = models.DateTimeField(_("sous conservation légale depuis le"), null=True, blank=True)
     hold_reason = models.TextField(_("motif de la conservation légale"), blank=True)
     anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
+    # When an agent first wrote to the citizen (cases/mail/messenger.py): the statistics' delay to a first
+    # answer (cases/insight/) reads it here rather than searching a million cases' messages.
+    first_answer_at = models.DateTimeField(_("première réponse au requérant le"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("date de la demande"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "cases",
     "cases.audit",  # the audit log, an app of its own inside the cases package (cases/audit/__init__.py)
     "cases.referral",  # referrals of a case to another authority, an app of its own too (cases/referral/)
+    "cases.insight",  # statistics, exports and reports, an app of its own too (cases/insight/)
     "pages",
     "dsfr",
     "widget_tweaks",

@@ -16,6 +16,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from cases.access import cases_for
 from cases.mail.outbound import OutgoingEmail, platform_address, queue_emails, sender_named
@@ -97,6 +98,7 @@ def send_case_message(case: Case, sender_user, to, cc, subject: str, html: str, 
     emails = []
     if citizen_email and citizen_email in to + cc:
         emails.append(OutgoingEmail("case_message_to_citizen", [citizen_email], **common))
+        Case.objects.filter(pk=case.pk, first_answer_at__isnull=True).update(first_answer_at=timezone.now())
     others_to = [address for address in to if address != citizen_email]
     others_cc = [address for address in cc if address != citizen_email]
     if others_to or others_cc:
