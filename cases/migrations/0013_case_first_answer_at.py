@@ -22,7 +22,7 @@ def fill_first_answers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0011_referral_events"),
+        ("cases", "0012_inbound_fidelity"),
     ]
 
     operations = [
