@@ -45,6 +45,9 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_SITE_NAME = "Médiature"
 # No Gravatar: it would send hashes of members' emails to a third party (and the CSP blocks it anyway).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Wagtail's dashboard would ask releases.wagtail.org for new versions from a platform admin's browser: a
+# request our CSP refuses (an error in the console), and upgrades are ours to plan, not the admins'.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 INSTALLED_APPS = [
     "authorities",

@@ -204,3 +204,18 @@ def test_main_agent_cannot_change_the_type_away_from_the_territory(client, autho
     assert "seuls les administrateurs de la plateforme peuvent changer" in str(response.context["form"].errors["type"])
     authority.refresh_from_db()
     assert authority.type == "city"
+
+
+def test_communes_are_searched_by_name_in_the_admin_s_browser_only_where_they_can_be_changed(
+    client, authority, platform_admin, main_agent, settings
+):
+    url = f"{INDEX}edit/{authority.pk}/"
+    client.force_login(platform_admin)
+    page = client.get(url).content.decode()
+    assert 'data-commune-picker="https://api-adresse.data.gouv.fr/search/"' in page
+    assert "authorities/commune-picker.js" in page and "js/communes.js" in page
+    settings.CITY_LOOKUP_URL = ""
+    assert "data-commune-picker" not in client.get(url).content.decode()  # the list of codes alone
+    settings.CITY_LOOKUP_URL = "https://api-adresse.data.gouv.fr/search/"
+    client.force_login(main_agent)
+    assert "data-commune-picker" not in client.get(url).content.decode()  # read-only for them

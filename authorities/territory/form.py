@@ -1,4 +1,5 @@
-"""The territory fields of the authority form: communes pasted or imported from a CSV file, a département, a region.
+"""The territory fields of the authority form: communes searched by name, pasted or imported from a CSV file, a
+département, a region.
 
 Platform admins set the territory; a main agent sees it, read-only, on the same form.
 """
@@ -9,6 +10,7 @@ import re
 import unicodedata
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -83,13 +85,32 @@ def codes_from_csv(upload) -> list[str]:
     return checked_codes(codes)
 
 
+class CommunePicker(forms.Textarea):
+    """The list of INSEE codes, which commune-picker.js crowns with a search box (suggestions from the
+    national address API, asked by the admin's browser as the request form does) and removable tags.
+    The codes stay the field's value: pasting them, or importing a CSV file, works without the script."""
+
+    def __init__(self):
+        super().__init__(attrs={"rows": 4, "spellcheck": "false", "autocapitalize": "characters"})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if settings.CITY_LOOKUP_URL and not context["widget"]["attrs"].get("disabled"):
+            context["widget"]["attrs"]["data-commune-picker"] = settings.CITY_LOOKUP_URL
+        return context
+
+    class Media:
+        js = ("js/communes.js", "authorities/commune-picker.js")
+        css = {"all": ("authorities/commune-picker.css",)}
+
+
 class TerritoryFields(forms.Form):
     """Mixed into the authority's ModelForm, whose Meta lists `departement_code` and `region_code`."""
 
     communes = forms.CharField(
         label="Communes (codes INSEE)",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "autocapitalize": "characters"}),
+        widget=CommunePicker(),
         help_text="Pour une ville ou une intercommunalité : les codes INSEE de ses communes (pas les codes "
         "postaux), séparés par des espaces, des virgules ou des retours à la ligne. Ex. 29019 pour Brest, "
         "2A004 pour Ajaccio, 97411 pour Saint-Denis (La Réunion).",

@@ -18,6 +18,19 @@ def sign_in_to_dashboard(page, user) -> None:
     page.wait_for_url("**/admin/")
 
 
+def sign_in_with_two_factor(page, user) -> None:
+    """Sign in a user whose two-factor is set up (a platform admin), typing the current code of their device."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    sign_in(page, user.email)
+    page.wait_for_url("**/double-authentification/verifier/**")
+    page.fill("#id_token", f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}")
+    page.get_by_role("button", name="Valider").click()
+    page.wait_for_url("**/admin/")
+
+
 def draftail(page, field_id: str):
     """The Draftail editor of a rich-text field: Wagtail builds it next to the field's hidden input."""
     editor = page.locator(f"*:has(> #{field_id}) > [data-draftail-editor-wrapper]")
@@ -60,3 +73,52 @@ def accept_referral(page, number: int, check=lambda page: None) -> str:
     page.wait_for_selector("text=il est à traiter par votre collectivité")
     check(page)
     return proposal
+
+
+ADDRESS_API_MUNICIPALITIES = {  # what api-adresse.data.gouv.fr answers for type=municipality (outside this machine)
+    "bre": [("Brest", "29200", "29019"), ("Brech", "56400", "56023")],
+    "29860": [("Plabennec", "29860", "29177"), ("Le Drennec", "29860", "29047"), ("Kersaint", "29830", "29104")],
+}
+
+
+def answer_like_the_address_api(page) -> list[dict]:
+    """The national address API, answered in the browser from ADDRESS_API_MUNICIPALITIES; returns the queries."""
+    from urllib.parse import parse_qs, urlsplit
+
+    asked = []
+
+    def answer(route):
+        query = parse_qs(urlsplit(route.request.url).query)
+        asked.append(query)
+        found = ADDRESS_API_MUNICIPALITIES.get(query["q"][0].lower(), [])
+        features = [
+            {"properties": {"city": c, "postcode": p, "citycode": i, "type": "municipality"}} for c, p, i in found
+        ]
+        route.fulfill(json={"features": features})
+
+    page.route("https://api-adresse.data.gouv.fr/**", answer)
+    return asked
+
+
+def pick_communes(page, authority) -> None:
+    """A platform admin sets a city's communes on its form: one by name, those of a postal code, one removed."""
+    page.goto(f"/admin/collectivites/edit/{authority.pk}/")
+    search = page.get_by_label("Rechercher une commune")
+    search.fill("Bre")
+    page.locator("#commune-picker-suggestions option").first.wait_for(state="attached")
+    search.fill("Brest (29200) — 29019")  # what choosing the suggestion types
+    page.get_by_role("button", name="Retirer Brest (29200) — 29019").wait_for()
+    page.get_by_text("Brest (29200) ajoutée").wait_for()
+    search.fill("29860")
+    options = page.locator("#commune-picker-suggestions option")
+    options.and_(page.locator("[value^=Plabennec]")).wait_for(state="attached")
+    labels = [options.nth(n).get_attribute("value") for n in range(options.count())]
+    assert labels == ["Le Drennec (29860) — 29047", "Plabennec (29860) — 29177"]  # Kersaint: another postal code
+    search.fill("Plabennec (29860)")  # a name typed, not chosen: Enter asks to choose
+    search.press("Enter")
+    page.get_by_text("Choisissez une commune parmi les suggestions.").wait_for()
+    search.fill("Plabennec (29860) — 29177")
+    page.get_by_role("button", name="Retirer 75056").click()  # a stored code, shown by its code
+    assert page.input_value("#id_communes") == "29019, 29177"
+    page.locator("form#w-editor-form button[type=submit]").first.click()
+    page.wait_for_url("**/admin/collectivites/")
