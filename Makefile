@@ -5,7 +5,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format bench bench-scale
+.PHONY: install run test lint format bench bench-scale vendor-dsfr-chart
 
 install: $(VENV)/.installed
 
@@ -42,3 +42,12 @@ bench: install
 # 10k, 100k then 1M cases on PostgreSQL through gunicorn (SCALE_SIZES, SCALE_DATABASE_URL: tests/benchmarks/scale/run.py).
 bench-scale: install
 	$(PY) -m tests.benchmarks.scale.run
+
+# The charts' library, pinned: the npm tarball checked against its registry integrity, its built files copied to static/.
+DSFR_CHART_VERSION := 2.0.4
+DSFR_CHART_SHA512 := /JoW6R7ystExxvuLvHacR0ZWcL1PpDkUyG/niF8jgqRaksWgb31EpJGQjmgaHR29nrANdyvoRb1DEQAL00XZ1A==
+vendor-dsfr-chart:
+	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent @gouvfr/dsfr-chart@$(DSFR_CHART_VERSION) >/dev/null \
+	&& test "$$(openssl dgst -sha512 -binary gouvfr-dsfr-chart-$(DSFR_CHART_VERSION).tgz | base64 -w0)" = "$(DSFR_CHART_SHA512)" \
+	&& tar xzf gouvfr-dsfr-chart-$(DSFR_CHART_VERSION).tgz \
+	&& cp package/dist/DSFRChart/DSFRChart.js package/dist/DSFRChart/DSFRChart.css package/LICENSE $(CURDIR)/static/vendor/dsfr-chart/
