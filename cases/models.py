@@ -479,6 +479,7 @@ class InboundEmail(models.Model):
         MAILJET = "mailjet", "Mailjet"
         BREVO = "brevo", "Brevo"
         MTA = "mta", _("Serveur de messagerie")
+        WEB = "web", _("Suivi en ligne du requérant")
 
     class State(models.TextChoices):
         RECEIVED = "received", _("Reçu, à trier")
@@ -563,6 +564,10 @@ class CaseEvent(models.Model):
         REFERRAL_WITHDRAWN = "referral_withdrawn", _("Proposition de transmission retirée")
         REFERRAL_ACCEPTED = "referral_accepted", _("Transmission acceptée")
         REFERRAL_DECLINED = "referral_declined", _("Transmission refusée")
+        CITIZEN_PAGE_OPENED = "citizen_page_opened", _("Suivi en ligne ouvert par le requérant")
+        CITIZEN_LINK_SENT = "citizen_link_sent", _("Lien de suivi envoyé au requérant")
+        CITIZEN_LINKS_REVOKED = "citizen_links_revoked", _("Liens de suivi révoqués")
+        CITIZEN_LETTER_ISSUED = "citizen_letter_issued", _("Code de suivi par courrier émis")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -1,4 +1,4 @@
-"""Per-IP limit on submissions of the public request form.
+"""Per-IP limit on submissions of the public request form, and the counter other public forms share.
 
 Every attempt counts, valid or not, so a script cannot probe the form freely.
 The counter lives in Django's cache (Redis in production, shared by every web
@@ -32,8 +32,13 @@ def client_ip(request: HttpRequest) -> str:
 
 def allow_attempt(request: HttpRequest) -> bool:
     """Count one attempt from the request's client; False once the limit of the window is passed."""
-    key = f"{KEY_PREFIX}:{client_ip(request)}"
-    window = settings.REQUEST_RATE_WINDOW_SECONDS
+    return allow(
+        f"{KEY_PREFIX}:{client_ip(request)}", settings.REQUEST_RATE_LIMIT, settings.REQUEST_RATE_WINDOW_SECONDS
+    )
+
+
+def allow(key: str, limit: int, window: int) -> bool:
+    """Count one attempt under `key` (a fixed window of `window` seconds); False past `limit` attempts."""
     if cache.add(key, 1, timeout=window):
         attempts = 1
     else:
@@ -42,4 +47,4 @@ def allow_attempt(request: HttpRequest) -> bool:
         except ValueError:  # the window expired between add() and incr()
             cache.set(key, 1, timeout=window)
             attempts = 1
-    return attempts <= settings.REQUEST_RATE_LIMIT
+    return attempts <= limit

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "cases.audit",  # the audit log, an app of its own inside the cases package (cases/audit/__init__.py)
     "cases.referral",  # referrals of a case to another authority, an app of its own too (cases/referral/)
     "cases.insight",  # statistics, exports and reports, an app of its own too (cases/insight/)
+    "cases.citizen",  # the citizen's case page without an account, an app of its own too (cases/citizen/)
     "pages",
     "dsfr",
     "widget_tweaks",
@@ -263,6 +264,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 REQUEST_RATE_LIMIT = int(os.environ.get("REQUEST_RATE_LIMIT", "5"))
 REQUEST_RATE_WINDOW_SECONDS = int(os.environ.get("REQUEST_RATE_WINDOW_SECONDS", "600"))
+# The citizen's case page (cases/citizen/): how long its session cookie lives without a page seen, and
+# the limits of « Retrouver mon dossier » and of the letter code form (per client IP, and per case).
+CITIZEN_SESSION_SECONDS = int(os.environ.get("CITIZEN_SESSION_SECONDS", "1800"))
+CITIZEN_RECOVERY_LIMIT_PER_IP = int(os.environ.get("CITIZEN_RECOVERY_LIMIT_PER_IP", "5"))
+CITIZEN_RECOVERY_LIMIT_PER_CASE = int(os.environ.get("CITIZEN_RECOVERY_LIMIT_PER_CASE", "3"))
+CITIZEN_RECOVERY_WINDOW_SECONDS = int(os.environ.get("CITIZEN_RECOVERY_WINDOW_SECONDS", "3600"))
 # Number of reverse proxies in front of the app, to read the client IP from X-Forwarded-For.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("mail/", include("cases.mail.urls")),
+    path("suivi/", include("cases.citizen.urls")),  # the citizen's case page (cases/citizen/), outside /admin/
 ]
 if settings.MEDIA_URL.startswith("/"):  # not when a CDN or an object storage serves the media
     urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", image_file, name="image_file"))

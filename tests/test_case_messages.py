@@ -38,7 +38,9 @@ def test_the_citizen_and_the_third_parties_get_their_own_emails(case, agent, dja
             ["juriste@mairie.fr"],
             files=[("Facture.pdf", PDF)],
         )
-    to_citizen, to_others = sorted(mail.outbox, key=lambda email: email.subject != "Nouveau message pour votre dossier")
+    to_citizen, to_others = sorted(
+        mail.outbox, key=lambda email: email.subject != f"Dossier n°{case.number} — Nouveau message du médiateur"
+    )
     assert to_citizen.to == ["camille.durand@exemple.fr"] and to_citizen.cc == []
     assert to_others.subject == "Un médiateur vous a écrit"
     assert (to_others.to, to_others.cc) == (["service.eau@mairie.fr"], ["juriste@mairie.fr"])

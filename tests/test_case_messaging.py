@@ -101,7 +101,7 @@ def test_an_agent_writes_to_the_citizen(client, agent, case, django_capture_on_c
     [email] = mail.outbox
     assert email.to == ["camille.durand@exemple.fr"]
     assert email.reply_to == [case.reply_address]
-    assert email.subject == "Nouveau message pour votre dossier"
+    assert email.subject == f"Dossier n°{case.number} — Nouveau message du médiateur"
     assert "Votre facture" in email.body and "Pouvez-vous <préciser> ?" in email.body
     message = case.messages.get()
     assert message.content_html == "<p>Bonjour,</p><p>Pouvez-vous &lt;préciser&gt; ?</p>"
@@ -137,10 +137,10 @@ def test_third_parties_get_one_email_with_the_attachments(client, main_agent, ca
     response = send(client, case, data, django_capture_on_commit_callbacks)
     assert response.status_code == 302
     by_subject = {email.subject: email for email in mail.outbox}
-    assert set(by_subject) == {"Nouveau message pour votre dossier", "Un médiateur vous a écrit"}
+    assert set(by_subject) == {f"Dossier n°{case.number} — Nouveau message du médiateur", "Un médiateur vous a écrit"}
     third = by_subject["Un médiateur vous a écrit"]
     assert third.to == ["service.eau@mairie.fr", "juriste@mairie.fr"]
-    assert by_subject["Nouveau message pour votre dossier"].to == ["camille.durand@exemple.fr"]
+    assert by_subject[f"Dossier n°{case.number} — Nouveau message du médiateur"].to == ["camille.durand@exemple.fr"]
     for email in mail.outbox:
         assert email.reply_to == [case.reply_address]
         assert [(name, content_type) for name, _, content_type in email.attachments] == [
@@ -216,7 +216,7 @@ def test_reply_to_an_answer_to_our_email_keeps_the_subject_the_agent_gave(client
         cases=[case],
         direction=Message.Direction.OUT,
         status=Message.State.SENT,
-        subject="Nouveau message pour votre dossier",
+        subject=f"Dossier n°{case.number} — Nouveau message du médiateur",
         content_subject="Date de votre facture",
     )
     answer = MessageFactory(

@@ -1,4 +1,4 @@
-"""Rendering tests for the 22 transactional emails (templates/emails/)."""
+"""Rendering tests for the 24 transactional emails (templates/emails/)."""
 
 import re
 from dataclasses import dataclass
@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -40,6 +41,8 @@ EMAIL_NAMES = (
     "case_referred",
     "referral_answered",
     "referral_proposed",
+    "citizen_link",
+    "citizen_withdrew",
 )
 
 HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<!")
@@ -61,6 +64,7 @@ def make_case(authority_name="Mairie de L'Haÿ-les-Roses"):
         number=42,
         authority=SimpleNamespace(name=authority_name),
         reply_address="dossier-42@mediature.example",
+        outcome="partial",
     )
 
 
@@ -86,6 +90,9 @@ CASE_URL = "https://mediature.example/dashboard/dossiers/42"
 UNASSIGNED_URL = "https://mediature.example/dashboard/collectivite/7/dossiers?assigne=non"
 DUE_URL = "https://mediature.example/dashboard/dossiers/17"
 CASE_FACTS = ("Dossier n°42", CASE.authority.name, CASE.reply_address)
+# The neutral « Suivre mon dossier » link, made personal as the email leaves (cases/citizen/links.py).
+FOLLOW_URL = f"{settings.SITE_URL}/suivi/retrouver/?dossier=42"
+FOLLOW_FACTS = ("Suivre mon dossier",)
 ASSIGN_CONTEXT = {"recipient": AGENT, "actor": ADMIN, "case": CASE, "case_url": CASE_URL}
 DIGEST_AUTHORITY = SimpleNamespace(name=AUTHORITY.name, unassigned_count=3, unassigned_url=UNASSIGNED_URL)
 DUE_CASE = SimpleNamespace(number=17, citizen_name="Paul N'Diaye", due_date=date(2026, 3, 16), url=DUE_URL)
@@ -93,9 +100,9 @@ SUBJECTS = dict(
     zip(
         EMAIL_NAMES,
         (
-            "Demande de médiation reçue",
-            "Clôture de votre dossier",
-            "Nouveau message pour votre dossier",
+            "Dossier n°42 — Demande de médiation reçue",
+            "Dossier n°42 — Clôture de votre dossier",
+            "Dossier n°42 — Nouveau message du médiateur",
             "Un médiateur vous a écrit",
             "Erreur suite à l'envoi de votre message",
             "Nouveau dossier assigné",
@@ -112,9 +119,11 @@ SUBJECTS = dict(
             "Renouvellement de mot de passe",
             "Mot de passe réinitialisé",
             "Mot de passe mis à jour",
-            "Votre demande est désormais suivie par Mairie de L'Haÿ-les-Roses",
+            "Dossier n°42 — Votre demande est désormais suivie par Mairie de L'Haÿ-les-Roses",
             "Transmission du dossier n°42 refusée par Mairie de L'Haÿ-les-Roses",
             "Communauté d'agglomération « Grand Paris Sud » vous propose le dossier n°42",
+            "Dossier n°42 — Votre lien pour suivre votre dossier",
+            "Dossier n°42 — Le requérant a retiré sa demande",
         ),
         strict=True,
     )
@@ -154,7 +163,8 @@ SPECS = [
     Spec(
         "case_acknowledgement",
         {"case": CASE, "citizen": CITIZEN, "answers": ANSWERS, "send_copy": True},
-        facts=(*CASE_FACTS, "Mme D'Almeida", "Copie de votre demande", "Description", '"bloquée"'),
+        facts=(*CASE_FACTS, *FOLLOW_FACTS, "Mme D'Almeida", "Copie de votre demande", "Description", '"bloquée"'),
+        links=(FOLLOW_URL,),
         variant="copie",
     ),
     Spec(
@@ -164,11 +174,23 @@ SPECS = [
         absent=("Copie de votre demande", '"bloquée"'),
         variant="sans copie",
     ),
-    Spec("case_closed", {"case": CASE, "citizen": CITIZEN}, facts=(*CASE_FACTS, "Mme D'Almeida", "clôturé")),
+    Spec(
+        "case_closed",
+        {"case": CASE, "citizen": CITIZEN},
+        facts=(
+            *CASE_FACTS,
+            *FOLLOW_FACTS,
+            "Mme D'Almeida",
+            "clôturé",
+            "une solution intermédiaire",
+            "peut être rouvert",
+        ),
+        links=(FOLLOW_URL,),
+    ),
     message_spec(
         "case_message_to_citizen",
         1,
-        ("Mme D'Almeida", "Vous pouvez répondre directement à ce courriel", "d'une pièce jointe"),
+        ("Mme D'Almeida", "Vous pouvez répondre directement à ce courriel", "d'une pièce jointe", *FOLLOW_FACTS),
         citizen=CITIZEN,
     ),
     message_spec("case_message_to_third_party", 3, ("3 pièces jointes", "médiateur")),
@@ -300,7 +322,27 @@ SPECS += [
     Spec(
         "case_referred",
         {"case": CASE, "citizen": CITIZEN, "previous": AUTHORITY},
-        facts=(*CASE_FACTS, "Mme D'Almeida", AUTHORITY.name, "désormais suivie par le service de médiation de"),
+        facts=(
+            *CASE_FACTS,
+            *FOLLOW_FACTS,
+            "Mme D'Almeida",
+            AUTHORITY.name,
+            "désormais suivie par le service de médiation de",
+        ),
+        links=(FOLLOW_URL,),
+    ),
+    Spec(
+        "citizen_link",
+        {"case": CASE, "citizen": CITIZEN},
+        facts=(*CASE_FACTS[:2], *FOLLOW_FACTS, "Mme D'Almeida", "ne le transmettez pas"),
+        links=(FOLLOW_URL,),
+    ),
+    Spec(
+        "citizen_withdrew",
+        {"case": CASE, "case_url": CASE_URL},
+        facts=(*CASE_FACTS[:2], "a retiré sa demande", "Renonciation de la médiation"),
+        links=(CASE_URL,),
+        absent=("Suivre mon dossier",),
     ),
     Spec(
         "referral_answered",

@@ -36,7 +36,7 @@ def test_email_is_a_row_first_then_sent_after_commit(db, django_capture_on_commi
     assert message.attempts == 1
     [sent] = mail.outbox
     assert sent.to == [case.citizen.email]
-    assert sent.subject == "Demande de médiation reçue"
+    assert sent.subject == f"Dossier n°{case.number} — Demande de médiation reçue"
     assert sent.reply_to == [case.reply_address]
     assert sent.extra_headers["Message-ID"].startswith(f"<dossier-{case.number}.")
     assert f"n°{case.number}" in sent.body
@@ -123,7 +123,7 @@ def test_when_mailjet_fails_the_same_message_goes_through_brevo(providers, djang
     assert message.attempts == 1
     [call] = sent_through(providers, BREVO_SEND)
     body = json.loads(call.request.body)
-    assert body["subject"] == "Demande de médiation reçue"
+    assert body["subject"] == f"Dossier n°{case.number} — Demande de médiation reçue"
     assert body["headers"]["Message-ID"] == message.message_id
 
 

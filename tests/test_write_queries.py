@@ -115,7 +115,7 @@ def is_indexed(case: Case) -> bool:
 # The public request form ----------------------------------------------------------------------------
 
 
-def test_request_form_post_is_flat_and_within_twenty_statements(client, authority, mail_settings):
+def test_request_form_post_is_flat_and_within_twenty_one_statements(client, authority, mail_settings):
     mail_settings.REQUEST_RATE_LIMIT = 100  # five posts from one address here
     client.post(FORM_URL, valid_data())  # the session exists from then on, as for a citizen who saw the form
 
@@ -128,10 +128,11 @@ def test_request_form_post_is_flat_and_within_twenty_statements(client, authorit
         assert result.tasks == ["send_message"]
         return result
 
-    assert same_cost(authority, post) <= 20
+    # 21: the acknowledgement's « Suivre mon dossier » link is a key row written as it leaves (cases/citizen/links.py).
+    assert same_cost(authority, post) <= 21
     with_one_file = len(post([], documents=[SimpleUploadedFile("courrier.pdf", PDF)]))
     with_three = len(post([], documents=[SimpleUploadedFile(f"pièce {n}.pdf", PDF) for n in range(3)]))
-    assert with_one_file == with_three <= 22, "the files' rows and bytes are one INSERT each, however many"
+    assert with_one_file == with_three <= 23, "the files' rows and bytes are one INSERT each, however many"
 
 
 def test_agent_intake_of_a_phone_request_is_flat(client, authority, agent, mail_settings):

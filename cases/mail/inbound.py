@@ -540,7 +540,12 @@ def notify_rejected(message: Message, sender: str, rejected: list[dict], cases: 
     queue_email(
         "rejected_attachments",
         [sender],
-        {"rejected": files, "max_size_label": max_size_label(), "accepted_kinds_label": ACCEPTED_KINDS_LABEL},
+        {
+            "case": case,
+            "rejected": files,
+            "max_size_label": max_size_label(),
+            "accepted_kinds_label": ACCEPTED_KINDS_LABEL,
+        },
         case=case,
         in_reply_to=message.message_id,
     )

@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.choices import Transmitter
+from cases.citizen.links import personalise
 from cases.mail.rendering import render_email
 from cases.models import Attachment, Case, Message, MessageCase
 from cases.search.document import reindex_after_commit
@@ -205,6 +206,7 @@ def deliver(message_pk: int) -> None:
     message = claim(message_pk)
     if message is None:
         return
+    personalise(message)  # the citizen's « Suivre mon dossier » link, made in memory only (cases/citizen/links.py)
     errors, files = [], attached_files(message)
     for name, backend in providers():
         email = as_email(message, files)

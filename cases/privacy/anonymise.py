@@ -31,6 +31,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from cases import audit
+from cases.citizen.keys import forget_access
 from cases.mail.routes import mailjet_routes_enabled
 from cases.models import (
     Attachment,
@@ -128,6 +129,7 @@ def anonymise_batch(
     erase_messages(locked)
     erase_documents(locked)
     erase_timeline(locked)
+    forget_access(locked)
     CaseEvent.objects.bulk_create([CaseEvent(case_id=number, kind=CaseEvent.Kind.ANONYMISED) for number in locked])
     reindex_now(locked)
     if mailjet_routes_enabled():

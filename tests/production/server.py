@@ -97,7 +97,8 @@ def start_gunicorn(env: dict[str, str], log: Path, timeout: float = 60) -> Gunic
     url = f"http://{HOST}:{port}"
     env = {**env, "SITE_URL": url}
     command = [sys.executable, "-m", "gunicorn", "mediature.wsgi", "--bind", f"{HOST}:{port}", "--workers", "2"]
-    command += ["--access-logfile", "-", "--graceful-timeout", "5"]
+    command += ["--access-logfile", "-", "--logger-class", "cases.citizen.gunicorn.RedactingLogger"]
+    command += ["--graceful-timeout", "5"]
     with log.open("wb") as output:
         process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=output, stderr=subprocess.STDOUT)
     server = Gunicorn(process, url, log)
