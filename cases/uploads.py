@@ -12,12 +12,14 @@ checks complete it:
   some of their layouts, so their directory is searched for the stream that
   names the application (an MSI installer, also OLE2, has none of them);
 - CSV and plain text have no signature: text is accepted when it decodes as
-  UTF-8 without NUL and does not start like markup (HTML, SVG, XML), which a
+  UTF-8, or as Windows-1252 (what Windows' Notepad and Excel save) without control
+  bytes, has no NUL and does not start like markup (HTML, SVG, XML), which a
   browser could otherwise be talked into running.
 """
 
 import hashlib
 import os
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ from django.core.files.uploadedfile import UploadedFile
 from cases.models import Attachment, AttachmentContent, Case
 
 TEXT_TYPE = "text/plain"
+EMAIL_TYPE = "message/rfc822"
 # The accepted kinds and the extensions each may carry: a file is accepted only when its bytes are one
 # of these kinds *and* its name ends as that kind does, so a script typed as text (.js, .bat, .hta…)
 # or a PDF named .exe, which a double-click on the agent's computer would run, are both refused.
@@ -77,6 +80,7 @@ OLE2_STREAMS = (
     ("PowerPoint Document", "application/vnd.ms-powerpoint"),
 )
 MAX_NAME_LENGTH = 255  # Attachment.name
+CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -116,7 +120,7 @@ def check_size(name: str, size: int) -> None:
 
 
 def check_upload(name: str, data: bytes) -> CheckedFile:
-    """The only maker of CheckedFile, so every stored file (form, agent, outgoing or inbound mail) went through it."""
+    """With `check_attached_email`, the only maker of CheckedFile: every stored file went through one of them."""
     name = display_name(name)
     check_size(name, len(data))
     content_type = sniff(data)
@@ -126,6 +130,23 @@ def check_upload(name: str, data: bytes) -> CheckedFile:
     return CheckedFile(
         name=name,
         content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+    )
+
+
+def check_attached_email(name: str, data: bytes) -> CheckedFile:
+    """An email attached to an inbound email, as the parser rebuilt it: kept as an .eml document of the case.
+
+    Only the inbound pipeline calls it, with bytes it wrote itself from a message/rfc822 part;
+    a file that merely says it is an email goes through `check_upload` and is refused.
+    """
+    name = display_name(name)
+    check_size(name, len(data))
+    return CheckedFile(
+        name=name if name.lower().endswith(".eml") else f"{name}.eml",
+        content_type=EMAIL_TYPE,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         data=data,
@@ -257,5 +278,10 @@ def is_plain_text(data: bytes) -> bool:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return False
+        try:
+            text = data.decode("cp1252")  # strict: the five bytes Windows-1252 leaves undefined are refused
+        except UnicodeDecodeError:
+            return False
+        if CONTROL_BYTES.search(data):  # Windows-1252 reads almost any byte: binary data has control bytes
+            return False
     return not text.lstrip().startswith("<")

@@ -94,8 +94,9 @@ def provider_headers(msg) -> dict:
 
 
 def leaves(part):
-    """The parts a provider lists: a delivery report is one part, not the header blocks Python splits it into."""
-    if part.get_content_type() == "message/delivery-status" or not part.is_multipart():
+    """The parts a provider lists: a report's block or an attached email (message/*) is one part, not the header
+    blocks or the parts Python splits it into."""
+    if part.get_content_maintype() == "message" or not part.is_multipart():
         yield part
         return
     for child in part.iter_parts():
@@ -103,7 +104,7 @@ def leaves(part):
 
 
 def content(part) -> bytes:
-    if part.get_content_type() == "message/delivery-status":
+    if part.is_multipart():  # a message/* part as it was sent: its blocks one after the other
         return b"\r\n".join(block.as_bytes() for block in part.get_payload())
     return part.get_payload(decode=True) or b""
 
@@ -153,7 +154,7 @@ def brevo_payload(raw: bytes, api: responses.RequestsMock) -> dict:
         )
         attachments.append(
             {
-                "Name": part.get_filename() or f"piece-{index}",
+                "Name": part.get_filename(),
                 "ContentType": part.get_content_type(),
                 "ContentLength": len(data),
                 "ContentID": (part["content-id"] or "").strip("<>") or None,

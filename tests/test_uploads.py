@@ -138,6 +138,12 @@ def test_utf8_text_and_csv_are_accepted(text):
     assert check_upload("tableau.csv", text.encode()).content_type == "text/plain"
 
 
+def test_windows_1252_text_as_notepad_saves_it_is_accepted():
+    data = "Relevé de consommation – 12,50 € payés le 3 février\r\n".encode("cp1252")
+    assert check_upload("releve.txt", data).content_type == "text/plain"
+    assert check_upload("donnees.csv", "nom;ville\nDupont;Besançon\n".encode("latin-1")).content_type == "text/plain"
+
+
 @pytest.mark.parametrize(
     ("name", "data"),
     [
@@ -147,7 +153,7 @@ def test_utf8_text_and_csv_are_accepted(text):
         ("page.txt", b"<!DOCTYPE html><html><script>alert(1)</script></html>"),
         ("image.png", b'  <svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
         ("installeur.doc", OLE2_SIGNATURE + b"\x00" * 1200),  # OLE2 without an Office stream (e.g. MSI)
-        ("donnees.csv", "nom;ville\nDupont;Besançon\n".encode("latin-1")),  # not UTF-8
+        ("donnees.csv", b"nom;ville\nDupont;Besan\xe7on\x01\x02\n"),  # control bytes: binary, not Windows-1252
         ("binaire.txt", b"abc\x00def"),
         ("musique.pdf", b"ID3\x03\x00\x00\x00" + b"\x00" * 64),  # MP3
     ],

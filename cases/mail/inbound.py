@@ -12,36 +12,40 @@ Threading, in this order:
    outgoing emails;
 3. failing that, the email is kept aside for a platform admin.
 
-Bounces mark the outgoing email they report as undelivered and never reach a
+Reports about our emails (bounces, delays, delivery and read receipts,
+cases/mail/reports.py) move the outgoing email they are about and never reach a
 case; auto-replies reach the case already processed and never get an answer;
-emails sent by the platform itself are ignored (no loops).
+emails sent by the platform itself are ignored (no loops). How the words, files
+and attached emails are read is cases/mail/reading.py.
+
+`store_raw(raw, door, envelope_sender=…, envelope_recipient=…)` is the one entry
+point: whatever brings an email (the three doors, or another part of the platform
+with RFC 822 bytes) stores it there and lets the task do the rest.
 
 The same email reaching us twice (Mailjet calls once per case address, a
 provider retries, an MTA pipes once per recipient) is one Message.
 """
 
-import hashlib
 import hmac
 import logging
-import mimetypes
 import os
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
-from email import policy
 from email.message import EmailMessage
-from email.parser import BytesParser
-from email.utils import getaddresses, make_msgid, parseaddr
+from email.utils import make_msgid, parseaddr
 from functools import partial
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases.choices import Transmitter
-from cases.mail import quotes
+from cases.mail import reports
 from cases.mail.outbound import platform_address, queue_email
-from cases.mail.sanitize import html_to_text, sanitize_html, text_to_html
+from cases.mail.reading import InboundFile, addresses, clean, header, message_ids, parse, read_content
 from cases.models import (
     Case,
     CaseEvent,
@@ -55,6 +59,7 @@ from cases.uploads import (
     EXTENSIONS,
     CheckedFile,
     RejectedFile,
+    check_attached_email,
     check_upload,
     display_name,
     max_size_label,
@@ -68,12 +73,6 @@ MAX_ATTACHMENTS = 100
 MAX_ATTEMPTS = 3
 INBOX_GRACE = timedelta(minutes=5)
 RECIPIENT_HEADERS = ("to", "cc", "delivered-to", "x-original-to", "envelope-to", "x-envelope-to", "resent-to")
-AUTO_REPLY_SUBJECT = re.compile(
-    r"^\s*(réponse automatique|automatic reply|auto(matic)?[ -]?reply|auto:|absence|out of (the )?office|"
-    r"autosvar|abwesenheitsnotiz)",
-    re.IGNORECASE,
-)
-BOUNCE_SENDERS = ("mailer-daemon", "postmaster")
 ACCEPTED_KINDS_LABEL = "images, PDF, documents texte, tableurs et présentations (Word, Excel, PowerPoint, OpenDocument)"
 NOTICE_NAME_LENGTH = 80
 # What a mail client needs to make a link of a name: dots (ASCII, ideographic, full-width), @, : and slashes.
@@ -143,7 +142,9 @@ def process(inbound_pk: int) -> None:
                 thread(inbound)
         except Exception as error:
             logger.exception("Inbound email %s could not be processed", inbound_pk)
-            inbound.error = f"{type(error).__name__}: {error}"[:2000]
+            # What was read of the email may be what failed: the attempt is saved without it, so it counts.
+            inbound.from_header, inbound.subject, inbound.recipients, inbound.message = "", "", [], None
+            inbound.error = clean(f"{type(error).__name__}: {error}")[:2000]
             if inbound.attempts >= MAX_ATTEMPTS:
                 set_state(inbound, InboundEmail.State.KEPT_ASIDE, InboundEmail.Reason.UNREADABLE)
         inbound.save(update_fields=PROCESSED_FIELDS)  # never the raw bytes again: up to 25 MB
@@ -166,115 +167,6 @@ def set_state(inbound: InboundEmail, state: str, reason: str = "") -> None:
     inbound.state = state
     inbound.reason = reason
     inbound.processed_at = timezone.now()
-
-
-# Reading the email --------------------------------------------------------------------------------
-
-
-def parse(raw: bytes) -> EmailMessage:
-    return BytesParser(policy=policy.default).parsebytes(raw)
-
-
-def header(msg: EmailMessage, name: str) -> str:
-    try:
-        value = msg.get(name)
-    except Exception:  # a header the parser cannot model: fall back to its raw text
-        value = next((raw for key, raw in msg.raw_items() if key.lower() == name), "")
-    return " ".join(str(value or "").split())
-
-
-def addresses(msg: EmailMessage, *names: str) -> list[str]:
-    values = []
-    for name in names:
-        try:
-            values += [str(value) for value in msg.get_all(name, [])]
-        except Exception:  # an address header the parser cannot model: its raw text still has the addresses
-            values += [raw for key, raw in msg.raw_items() if key.lower() == name]
-    return [address.strip().lower() for _, address in getaddresses(values) if "@" in address]
-
-
-def message_ids(value: str) -> list[str]:
-    return re.findall(r"<[^<>\s]+>", value or "")
-
-
-def decode_text(part: EmailMessage) -> str:
-    """The text of a part in any charset, including wrong or unknown ones."""
-    payload = part.get_payload(decode=True) or b""
-    charset = part.get_content_charset() or "utf-8"
-    for candidate in (charset, "utf-8"):
-        try:
-            return payload.decode(candidate)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return payload.decode("cp1252", errors="replace")
-
-
-@dataclass
-class Content:
-    text: str = ""
-    html: str = ""
-    full_html: str = ""  # the whole email when quote stripping removed something, else ""
-    whole_text: str = ""  # the text before stripping, which `fingerprint` reads
-    files: list = field(default_factory=list)  # (name, data, cid)
-
-    def fingerprint(self, subject: str) -> str:
-        """What the email says, door-independent: the providers rebuild an email, so its bytes differ, its words
-        and files do not. Two emails under one Message-ID with different fingerprints are two messages."""
-        digest = hashlib.sha256(" ".join(f"{subject} {self.whole_text}".split()).encode())
-        for file_hash in sorted(hashlib.sha256(data).hexdigest() for _name, data, _cid in self.files):
-            digest.update(file_hash.encode())
-        return digest.hexdigest()
-
-
-def read_content(msg: EmailMessage) -> Content:
-    html_part = msg.get_body(preferencelist=("html",))
-    text_part = msg.get_body(preferencelist=("plain",))
-    content = Content()
-    full_html = ""
-    if html_part is not None:
-        whole = decode_text(html_part)
-        full_html = sanitize_html(whole)
-        content.html = sanitize_html(quotes.strip_html(whole))
-    if text_part is not None:
-        content.whole_text = decode_text(text_part).strip()
-        content.text = quotes.strip_text(content.whole_text)
-    if not content.html and content.text:
-        content.html = text_to_html(content.text)
-        full_html = text_to_html(content.whole_text)
-    if not content.text and content.html:
-        content.text = html_to_text(content.html)
-        content.whole_text = html_to_text(full_html)
-    if full_html != content.html:
-        content.full_html = full_html
-    bodies = {id(html_part), id(text_part)}
-    for index, part in enumerate(msg.walk(), start=1):
-        if part.is_multipart() or id(part) in bodies or part.get_content_type() in SKIPPED_PARTS:
-            continue
-        if not is_file(part):
-            continue
-        cid = header(part, "content-id").strip("<>")
-        content.files.append((filename(part, index), part.get_payload(decode=True) or b"", cid))
-    return content
-
-
-SKIPPED_PARTS = {"message/delivery-status", "text/rfc822-headers", "message/disposition-notification"}
-
-
-def is_file(part: EmailMessage) -> bool:
-    if part.get_content_disposition() == "attachment" or part.get_filename():
-        return True
-    return part.get_content_maintype() != "text" or bool(part.get("content-id"))
-
-
-def filename(part: EmailMessage, index: int) -> str:
-    try:
-        name = part.get_filename()
-    except Exception:
-        name = None
-    if name:
-        return name
-    extension = mimetypes.guess_extension(part.get_content_type()) or ""
-    return f"piece-jointe-{index}{extension}"
 
 
 # Threading ----------------------------------------------------------------------------------------
@@ -333,50 +225,11 @@ def find_target(msg: EmailMessage, envelope_recipient: str) -> Target:
     return Target(cases=cases) if cases else Target(reason=InboundEmail.Reason.UNKNOWN_RECIPIENT)
 
 
-def is_auto_reply(msg: EmailMessage) -> bool:
-    auto_submitted = header(msg, "auto-submitted").lower()
-    if auto_submitted and auto_submitted != "no":
-        return True
-    if msg.get("x-autoreply") or msg.get("x-autorespond") or msg.get("x-autoresponder"):
-        return True
-    if header(msg, "precedence").lower() in {"auto_reply", "bulk", "junk"}:
-        return True
-    return bool(AUTO_REPLY_SUBJECT.match(header(msg, "subject")))
-
-
-def is_bounce(msg: EmailMessage, sender: str) -> bool:
-    if msg.get_content_type() == "multipart/report":
-        return True
-    return sender.split("@")[0] in BOUNCE_SENDERS or bool(msg.get("x-failed-recipients"))
-
-
 def is_own_email(msg: EmailMessage, sender: str) -> bool:
     if sender == platform_address() or sender.endswith("@" + settings.INBOUND_DOMAIN.lower()):
         return True
     own_id = message_ids(header(msg, "message-id"))
     return bool(own_id) and Message.objects.filter(direction=Message.Direction.OUT, message_id=own_id[0]).exists()
-
-
-def handle_bounce(msg: EmailMessage) -> None:
-    """Mark the outgoing email(s) that the bounce reports as undelivered."""
-    referenced = message_ids(header(msg, "in-reply-to")) + message_ids(header(msg, "references"))
-    diagnostic = ""
-    for part in msg.walk():
-        content_type = part.get_content_type()
-        if content_type == "message/rfc822" and part.is_multipart():
-            referenced += message_ids(header(part.get_payload(0), "message-id"))
-        elif content_type in ("text/rfc822-headers", "message/delivery-status"):
-            text = decode_text(part) if not part.is_multipart() else part.as_string()
-            text = re.sub(r"\r?\n[ \t]+", " ", text)  # unfold headers
-            referenced += message_ids(" ".join(re.findall(r"(?im)^message-id:\s*(.+)$", text)))
-            diagnostic = diagnostic or " ".join(re.findall(r"(?im)^diagnostic-code:\s*(.+)$", text))
-    if not referenced:
-        return
-    Message.objects.filter(
-        direction=Message.Direction.OUT,
-        message_id__in=referenced,
-        status__in=[Message.State.SENT, Message.State.SENDING, Message.State.QUEUED],
-    ).update(status=Message.State.UNDELIVERED, error=diagnostic or "Avis de non-distribution reçu.")
 
 
 def thread(inbound: InboundEmail) -> None:
@@ -386,9 +239,10 @@ def thread(inbound: InboundEmail) -> None:
     inbound.from_header = from_header[:998]
     inbound.subject = header(msg, "subject")[:998]
     inbound.recipients = addresses(msg, "to", "cc")
-    if is_bounce(msg, sender):
-        handle_bounce(msg)
-        set_state(inbound, InboundEmail.State.IGNORED, InboundEmail.Reason.BOUNCE)
+    report = reports.report_of(msg, sender)
+    if report is not None:
+        reports.apply(report)
+        set_state(inbound, InboundEmail.State.IGNORED, report.reason)
         return
     if is_own_email(msg, sender):
         set_state(inbound, InboundEmail.State.IGNORED, InboundEmail.Reason.LOOP)
@@ -397,7 +251,7 @@ def thread(inbound: InboundEmail) -> None:
     if target.reason:
         set_state(inbound, InboundEmail.State.KEPT_ASIDE, target.reason)
         return
-    auto_reply = is_auto_reply(msg)
+    auto_reply = reports.is_auto_reply(msg)
     message, created = create_message(msg, inbound, from_header, target, auto_reply)
     link_to_cases(message, [] if created else message.case_links.values_list("case_id", flat=True), target, sender)
     inbound.message = message
@@ -432,7 +286,7 @@ def create_message(
     """The email's message, and whether it was created now (False: the same email reached us before).
 
     Inserted first, looked up only on conflict: a new email is the common case."""
-    content = read_content(msg)
+    content = read_content(msg, inbound.subject)
     message_id = (message_ids(header(msg, "message-id")) or [""])[0] or make_msgid(
         f"recu-{inbound.pk}", settings.INBOUND_DOMAIN
     )
@@ -464,16 +318,23 @@ def create_message(
     return message, True
 
 
-def check_files(files: list) -> tuple[list[tuple[CheckedFile, str]], list[dict]]:
-    """The email's files: those accepted (with their Content-ID), and the refused ones as {name, reason}."""
+def cap_reason() -> str:
+    return f"au-delà de {MAX_ATTACHMENTS} fichiers par message."
+
+
+def check_files(files: list[InboundFile]) -> tuple[list[tuple[CheckedFile, str]], list[dict]]:
+    """The email's files: those accepted (with their Content-ID), and the refused ones as {name, reason}.
+
+    The cap counts accepted files only: refused ones take no place."""
     accepted, rejected = [], []
-    for position, (name, data, cid) in enumerate(files):
+    for file in files:
         try:
-            if position >= MAX_ATTACHMENTS:
-                raise RejectedFile(f"{MAX_ATTACHMENTS} fichiers au maximum par message.")
-            accepted.append((check_upload(name, data), cid))
+            if len(accepted) >= MAX_ATTACHMENTS:
+                raise RejectedFile(cap_reason())
+            checked = check_attached_email(file.name, file.data) if file.email else check_upload(file.name, file.data)
+            accepted.append((checked, file.cid))
         except RejectedFile as refusal:
-            rejected.append({"name": name, "reason": refusal.reason})
+            rejected.append({"name": file.name, "reason": refusal.reason})
     return accepted, rejected
 
 
@@ -523,20 +384,34 @@ def notice_reason(reason: str, name: str) -> str:
     return reason.replace(f"« {display_name(name)} »", "").lstrip(" :")
 
 
+def is_address(value: str) -> bool:
+    """An address the notice can go to: what parseaddr makes of a broken From: may be no address at all."""
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def notify_rejected(message: Message, sender: str, rejected: list[dict], cases: list[Case], auto_reply: bool) -> None:
     """Tell the sender which files were refused, if the sender is known on one of the cases.
 
     From: is whatever the sender wrote: answering anyone would let a forger have the platform mail
     its victims (backscatter). Auto-replies and the platform's own addresses get nothing (no loops).
     """
-    if auto_reply or not sender or sender.lower().endswith("@" + settings.INBOUND_DOMAIN.lower()):
+    if auto_reply or not is_address(sender) or sender.lower().endswith("@" + settings.INBOUND_DOMAIN.lower()):
         return
     case = next((case for case in cases if known_correspondent(case, sender)), None)
     if case is None:
         return
     files = [
-        {"name": notice_name(file["name"]), "reason": notice_reason(file["reason"], file["name"])} for file in rejected
+        {"name": notice_name(file["name"]), "reason": notice_reason(file["reason"], file["name"])}
+        for file in rejected
+        if file["reason"] != cap_reason()
     ]
+    over_cap = [notice_name(file["name"]) for file in rejected if file["reason"] == cap_reason()]
+    if over_cap:  # one line for them all, however many
+        files.append({"name": ", ".join(over_cap), "reason": cap_reason()})
     queue_email(
         "rejected_attachments",
         [sender],

@@ -9,31 +9,51 @@ Mail clients quote the previous message below the reply, each in its own way:
   "De : / Envoyé : / À : / Objet :" header block;
 - Apple Mail: `<blockquote type="cite">` (attribution inside);
 - Thunderbird: `<div class="moz-cite-prefix">` then `<blockquote type="cite">`;
+- AOL: an "-----Original Message-----" line inside the HTML; Hotmail / Outlook.com:
+  `<div id="SkyDrivePlaceholder">` or `<hr id="stopSpelling">`; Outlook for Mac:
+  `<span id="OLK_SRC_BODY_SECTION">`; desktop Outlook without a border: a paragraph
+  "From: … <br>Sent: …"; Sparrow: an attribution paragraph before `<blockquote type="cite">`;
 - plain text: "Le … a écrit :" / "On … wrote:" then lines starting with ">".
 
 Everything from the first marker to the end is dropped. When that would leave
 nothing (a forward with no words of its own), the message is kept whole: better
 too much than nothing.
+
+A forward is never stripped: a citizen forwarding the town hall's answer with one
+line on top wants it read. « ---------- Message transféré ---------- », « --------
+Forwarded Message -------- », « Début du message réexpédié : » before any reply
+marker, or a subject starting « TR : » / « Fwd: », keep the whole email.
 """
 
 import re
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag
 
 ATTRIBUTION = re.compile(
     r"^\s*(?=.*\d)(le\s.{0,200}\sa\s+écrit|on\s.{0,200}\swrote|el\s.{0,200}\sescribió|am\s.{0,200}\sschrieb)\s*:?\s*$",
     re.IGNORECASE | re.DOTALL,
 )
 SEPARATOR = re.compile(
-    r"^\s*-{2,}\s*(original message|message d'origine|message original|mail original|forwarded message|"
-    r"message transféré|début du message réexpédié)\s*-{2,}\s*$|^\s*_{10,}\s*$",
+    r"^\s*-{2,}\s*(original message|message d'origine|message original|mail original)\s*-{2,}\s*$|^\s*_{10,}\s*$",
     re.IGNORECASE,
 )
+FORWARD = re.compile(
+    r"^\s*(-{2,}\s*(forwarded message|message transféré|mail transféré|weitergeleitete nachricht|mensaje reenviado)"
+    r"\s*-{2,}|(début du message (réexpédié|transféré)|begin forwarded message|anfang der weitergeleiteten "
+    r"(nachricht|e-mail))\s*:)\s*$",
+    re.IGNORECASE,
+)
+FORWARD_SUBJECT = re.compile(r"^\s*(tr|fwd?|wg|rv|enc)\s*:", re.IGNORECASE)
 HEADER_FROM = re.compile(r"^\s*\*?(de|from)\s*\*?\s*:", re.IGNORECASE)
 HEADER_NEXT = re.compile(r"^\s*\*?(envoyé|sent|date|à|to|objet|subject)\s*\*?\s*:", re.IGNORECASE)
 
 MARKER_CLASSES = {"gmail_quote", "gmail_quote_container", "moz-cite-prefix", "yahoo_quoted", "quoted-reply-marker"}
-MARKER_IDS = {"appendonsend", "divRplyFwdMsg"}
+MARKER_IDS = {"appendonsend", "divRplyFwdMsg", "SkyDrivePlaceholder", "stopSpelling", "OLK_SRC_BODY_SECTION"}
+
+
+def is_forward(subject: str) -> bool:
+    """A subject as mail clients write it when forwarding (« TR : », « Fwd: », « WG: »…)."""
+    return bool(FORWARD_SUBJECT.match(subject or ""))
 
 
 def strip_text(text: str) -> str:
@@ -47,6 +67,8 @@ def quote_start(lines: list[str]) -> int | None:
     for index, line in enumerate(lines):
         following = lines[index + 1 : index + 5]
         two_lines = f"{line} {lines[index + 1]}" if index + 1 < len(lines) else line
+        if FORWARD.match(line):
+            return None
         if SEPARATOR.match(line):
             return index
         if HEADER_FROM.match(line) and any(HEADER_NEXT.match(other) for other in following):
@@ -73,16 +95,29 @@ def strip_html(html: str) -> str:
     return str(root.decode_contents() if soup.body else soup)
 
 
-def first_marker(root: Tag) -> Tag | None:
-    """The first quote marker in document order (one pass; CSS selectors are ten times slower)."""
-    for tag in root.find_all(True):
-        if is_marker(tag) or is_outlook_header(tag):
-            return tag
-        if tag.name == "blockquote":
-            previous = tag.find_previous_sibling()
+def first_marker(root: Tag) -> Tag | NavigableString | None:
+    """The first quote marker in document order (one pass; CSS selectors are ten times slower); None for a forward."""
+    for node in root.descendants:
+        if isinstance(node, NavigableString):
+            line = str(node).strip()
+            if FORWARD.match(line):
+                return None
+            if SEPARATOR.match(line) and line.startswith("-"):  # AOL: the separator line inside the HTML
+                return node
+            continue
+        if not isinstance(node, Tag):
+            continue
+        if node.name == "blockquote":
+            previous = node.find_previous_sibling()
             if previous is not None and ATTRIBUTION.match(previous.get_text(" ", strip=True)):
                 return previous
+        if is_marker(node) or is_outlook_header(node):
+            return None if FORWARD.match(first_line(node)) else node
     return None
+
+
+def first_line(tag: Tag) -> str:
+    return next((line for line in tag.get_text("\n").splitlines() if line.strip()), "")
 
 
 def is_marker(tag: Tag) -> bool:
@@ -93,9 +128,13 @@ def is_marker(tag: Tag) -> bool:
 
 
 def is_outlook_header(tag: Tag) -> bool:
-    """Outlook desktop: a top-bordered block, or a rule, followed by "De :" / "From:"."""
+    """Outlook desktop: a top-bordered block, or a rule, followed by "De :" / "From:"; or a paragraph that is
+    the header block itself ("From: …", then "Sent: …" on one of its next lines)."""
     if tag.name in ("div", "p") and "border-top" in (tag.get("style") or "").lower():
         return bool(HEADER_FROM.match(tag.get_text(" ", strip=True)))
+    if tag.name == "p":
+        lines = [line for line in tag.get_text("\n").splitlines() if line.strip()]
+        return bool(lines) and bool(HEADER_FROM.match(lines[0])) and any(HEADER_NEXT.match(line) for line in lines[1:])
     if tag.name == "hr":
         following = tag.find_next(string=True)
         return following is not None and bool(HEADER_FROM.match(str(following).strip() or "x"))
