@@ -8,16 +8,15 @@ import unicodedata
 from functools import cache
 
 import phonenumbers
-from phonenumbers.geodata.locale import LOCALE_DATA
+
+from cases.region_names import FRENCH_NAMES
 
 HOME_REGION = "FR"
 
 
 def region_name(region: str) -> str:
-    """French name of a region ("*en" in the data means: same as the English name)."""
-    names = LOCALE_DATA.get(region, {})
-    name = names.get("fr") or names.get("en", "")
-    return names.get(name[1:], "") if name.startswith("*") else name
+    """French name of a region, from the table copied out of libphonenumber's data (cases/region_names.py)."""
+    return FRENCH_NAMES.get(region, "")
 
 
 def sort_key(label: str) -> str:

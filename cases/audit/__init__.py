@@ -26,8 +26,9 @@ the action has succeeded: the row commits with the action and the chain's head s
 Where each event is recorded: the case page, document and synthesis downloads (cases/views/), the case
 index's search (cases/workspace/index.py, never its term), case deletion (cases/workflow.py), anonymisation
 and legal hold (cases/privacy/), invitations, team changes and platform admins (authorities/invitations.py,
-authorities/team.py, authorities/views/team.py), two-factor sign-in (authorities/views/two_factor.py), each step of a referral (cases/referral/service.py;
-an accepted one in both authorities' logs, since the case's access moves from one to the other).
+authorities/team.py, authorities/views/team.py), two-factor sign-in (authorities/views/two_factor.py), each
+step of a referral (cases/referral/service.py; an accepted one in both authorities' logs: the case's access
+moves between them).
 
 - `views` (and `wagtail_hooks`, `templates/audit/`): « Journal d'audit » in the admin, an authority's log for
   its main agents, all of it for platform admins, filtered and paged; no view edits or deletes a row.
