@@ -374,3 +374,87 @@ def test_recovery_is_rate_limited_per_ip_and_per_case(client, case, settings, ma
         reverse("citizen:recover"), {"number": case.number + 3, "email": "f@exemple.fr"}, REMOTE_ADDR="10.0.0.9"
     )
     assert other_ip.status_code == 200
+
+
+# The agent's side -------------------------------------------------------------------------------------------
+
+
+def test_the_case_page_says_whether_and_when_the_citizen_opened_theirs(client, case, agent):
+    from tests.test_case_access_matrix import sign_in
+
+    sign_in(client, agent)
+    case_page = reverse("case:detail", args=[case.number])
+    assert "n'a pas encore ouvert sa page de suivi" in client.get(case_page).content.decode()
+    citizen = client.__class__()
+    open_page(citizen, case)
+    body = client.get(case_page).content.decode()
+    assert "dernière visite le" in body and "Suivi en ligne ouvert par le requérant" in body
+
+
+def test_the_agent_sends_a_new_link_and_revokes_them_all(client, case, agent, mail_settings, committed):
+    from tests.test_case_access_matrix import sign_in
+
+    citizen = client.__class__()
+    old = open_page(citizen, case)
+    sign_in(client, agent)
+    with committed():
+        response = client.post(reverse("citizen_send_link", args=[case.number]))
+    assert response.status_code == 302
+    [email] = mail.outbox
+    assert (
+        email.to == ["camille@exemple.fr"]
+        and email.subject == f"Dossier n°{case.number} — Votre lien pour suivre votre dossier"
+    )
+    stored = Message.objects.get(template="citizen_link")
+    new = re.search(r"/suivi/acces/([^/]+)/", email.body).group(1)
+    assert new not in stored.text and new not in stored.html and "/suivi/retrouver/?dossier=" in stored.text
+    assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.CITIZEN_LINK_SENT, actor=agent).exists()
+    assert citizen.get(CASE_PAGE).status_code == 200  # the old links stay valid
+    client.post(reverse("citizen_revoke", args=[case.number]))
+    assert citizen.get(CASE_PAGE).status_code == 404
+    for secret in (old, new):
+        citizen.get(exchange_url(secret))
+        assert citizen.get(CASE_PAGE).status_code == 404
+    assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.CITIZEN_LINKS_REVOKED, actor=agent).exists()
+
+
+def test_the_agent_prints_a_letter_with_a_one_time_code(client, case, agent):
+    from tests.test_case_access_matrix import sign_in
+
+    case.citizen.email, case.citizen.street, case.citizen.postal_code, case.citizen.city = (
+        "",
+        "1 rue Haute",
+        "29200",
+        "Brest",
+    )
+    case.citizen.save()
+    sign_in(client, agent)
+    response = client.post(reverse("citizen_letter", args=[case.number]))
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    body = response.content.decode()
+    code = re.search(r'class="letter-code">([^<]+)<', body).group(1)
+    assert f"<strong>{case.number}</strong>" in body and "1 rue Haute" in body and "/suivi/code/" in body
+    assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.CITIZEN_LETTER_ISSUED, actor=agent).exists()
+    citizen = client.__class__()
+    response = citizen.post(reverse("citizen:letter_code"), {"number": case.number, "code": code})
+    assert response.status_code == 302 and citizen.get(CASE_PAGE).status_code == 200
+
+
+def test_every_email_to_the_citizen_carries_a_personal_link_the_outbox_never_keeps(
+    client, case, agent, mail_settings, committed
+):
+    from cases.mail.messenger import send_case_message
+
+    with committed():
+        send_case_message(
+            case, agent, ["camille@exemple.fr", "tiers@exemple.fr"], [], "Votre facture", "<p>Bonjour</p>"
+        )
+    by_to = {tuple(email.to): email for email in mail.outbox}
+    to_citizen, to_third = by_to[("camille@exemple.fr",)], by_to[("tiers@exemple.fr",)]
+    assert to_citizen.subject.startswith(f"Dossier n°{case.number} — ")
+    secret = re.search(r"/suivi/acces/([^/]+)/", to_citizen.body).group(1)
+    assert secret in to_citizen.alternatives[0][0]
+    assert "/suivi/acces/" not in to_third.body
+    assert not Message.objects.filter(text__contains=secret).exists()
+    assert not Message.objects.filter(html__contains=secret).exists()
+    assert client.get(exchange_url(secret)).url == CASE_PAGE and client.get(CASE_PAGE).status_code == 200
