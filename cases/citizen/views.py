@@ -14,9 +14,11 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.citizen import answer, keys, recovery
@@ -33,12 +35,24 @@ REFUSED_TEMPLATE = "citizen/refused.html"
 TOO_MANY = "Trop de tentatives en peu de temps. Par sécurité, merci de réessayer dans une heure."
 
 
-def private(view: Callable) -> Callable:
-    """No Referer leaves this space, no page of it is kept in a cache."""
+# Django's CSRF check, run by `private` itself (see there).
+CSRF = CsrfViewMiddleware(lambda request: None)
 
+
+def private(view: Callable) -> Callable:
+    """No Referer leaves this space, no page of it is kept in a cache.
+
+    Under `no-referrer` a browser posts this space's forms with `Origin: null` and no Referer, which
+    Django's CSRF check refuses: here a null origin counts as this site's, and the check runs as
+    usual otherwise. The CSRF token is still required (an attacker cannot read it), and the session
+    cookie is SameSite=Lax (never sent with another site's POST)."""
+
+    @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = view(request, *args, **kwargs)
+        if request.META.get("HTTP_ORIGIN") == "null":
+            request.META["HTTP_ORIGIN"] = f"{request.scheme}://{request.get_host()}"
+        response = CSRF.process_view(request, view, args, kwargs) or view(request, *args, **kwargs)
         response["Referrer-Policy"] = "no-referrer"
         response["Cache-Control"] = "no-store, private"
         return response
@@ -122,7 +136,7 @@ def answer_page(request: HttpRequest, session: CitizenSession) -> HttpResponse:
             AccessEvent.objects.create(case=case, key=session.key, kind=AccessEvent.Kind.ANSWERED)
             return redirect(reverse("citizen:case") + "?envoye=1#messages")
     context = page_context(session, form=form, draft=draft, pending_token=answer.sign_pending(case, draft.pending))
-    return TemplateResponse(request, "citizen/answer.html", context, status=400 if draft.errors else 200)
+    return TemplateResponse(request, "citizen/answer.html", context)
 
 
 @citizen_page
@@ -174,8 +188,6 @@ def recover(request: HttpRequest) -> TemplateResponse:
         elif form.is_valid():
             recovery.request_link(form.cleaned_data["number"], form.cleaned_data["email"])
             context["done"] = True
-        else:
-            status = 400
     return TemplateResponse(request, "citizen/recover.html", context, status=status)
 
 
@@ -198,7 +210,5 @@ def letter_code(request: HttpRequest) -> HttpResponse:
                 response = redirect("citizen:case")
                 keys.open_session(key, response)
                 return response
-            context["refusal"], status = "Ce numéro de dossier et ce code ne permettent pas d'ouvrir un dossier.", 400
-        else:
-            status = 400
+            context["refusal"] = "Ce numéro de dossier et ce code ne permettent pas d'ouvrir un dossier."
     return TemplateResponse(request, "citizen/letter_code.html", context, status=status)
