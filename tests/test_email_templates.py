@@ -43,6 +43,7 @@ EMAIL_NAMES = (
     "referral_proposed",
     "citizen_link",
     "citizen_withdrew",
+    "document_ready",
 )
 
 HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<!")
@@ -124,6 +125,7 @@ SUBJECTS = dict(
             "Communauté d'agglomération « Grand Paris Sud » vous propose le dossier n°42",
             "Dossier n°42 — Votre lien pour suivre votre dossier",
             "Dossier n°42 — Le requérant a retiré sa demande",
+            "Votre export est prêt",
         ),
         strict=True,
     )
@@ -389,6 +391,33 @@ SPECS.append(
         links=(REFERRAL_URL,),
     )
 )
+EXPORTS_URL = "https://mediature.example/admin/statistiques/exports/"
+SPECS += [
+    Spec(
+        "document_ready",
+        {
+            "recipient": AGENT,
+            "job": SimpleNamespace(kind="xlsx", label="Ville de Démo, année 2026", done=1250),
+            "url": EXPORTS_URL,
+            "days": 7,
+        },
+        facts=("Jeanne", "Ville de Démo, année 2026", "1250 dossiers", "Mes exports", "7 jours"),
+        links=(EXPORTS_URL,),
+    ),
+    Spec(
+        "document_ready",
+        {
+            "recipient": AGENT,
+            "job": SimpleNamespace(kind="report", label="Ville de Démo, 2026", done=0),
+            "url": EXPORTS_URL,
+            "days": 7,
+        },
+        facts=("Jeanne", "rapport annuel", "Mes exports"),
+        links=(EXPORTS_URL,),
+        absent=("dossiers",),
+        variant="rapport",
+    ),
+]
 SPEC_PARAMS = [pytest.param(spec, id=spec.id) for spec in SPECS]
 
 # Every user-controlled value, replaced by a hostile one (only for keys the email uses).
@@ -428,6 +457,8 @@ def test_subject(spec):
     expected = SUBJECTS[spec.name]
     if spec.variant == "acceptée":
         expected = expected.replace("refusée", "acceptée")
+    if spec.variant == "rapport":
+        expected = "Votre rapport annuel est prêt"
     assert render(spec.name, spec.context).subject == expected
 
 

@@ -11,6 +11,10 @@ download and the annual report.
 import pytest
 from django.urls import reverse
 
+from cases.insight import export
+from cases.insight.figures import Filters
+from cases.insight.models import Job, Kind
+from cases.insight.scope import scope_for
 from cases.models import Case
 from tests.factories import CaseFactory
 from tests.test_case_access_matrix import sign_in
@@ -81,3 +85,58 @@ def test_statistics_refuse_posts(client, request, world, role):
     response = client_of(client, request, role).post(STATISTICS)
     assert response.status_code in (302, 404, 405)
     assert Case.objects.count() == 2
+
+
+@pytest.fixture
+def agents_export(world, agent):
+    """A ready CSV export of A's agent."""
+    job = export.start_export(agent, Kind.CSV, scope_for(agent), "Export de l'agent", None, Filters())
+    export.run(job.pk)
+    return Job.objects.get(pk=job.pk)
+
+
+JOB_URLS = ("insight_job", "insight_job_state", "insight_job_download")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", JOB_URLS)
+def test_an_export_is_its_owners_alone(client, request, agents_export, role, name):
+    response = client_of(client, request, role).get(reverse(name, args=[agents_export.pk]))
+    if role == "agent":
+        assert response.status_code == 200
+        return
+    assert_login_or_404(response, role)
+    assert b"Plouz" not in (b"".join(response.streaming_content) if response.streaming else response.content)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_my_exports_lists_ones_own(client, request, agents_export, role):
+    response = client_of(client, request, role).get(reverse("insight_jobs"))
+    if role not in READERS:
+        assert_login_or_404(response, role)
+        return
+    assert response.status_code == 200
+    listed = reverse("insight_job_download", args=[agents_export.pk]) in response.content.decode()
+    assert listed == (role == "agent")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_starting_an_export(client, request, world, authority, role, committed):
+    with committed():
+        response = client_of(client, request, role).post(
+            reverse("insight_export_start"), {"format": "csv", "collectivite": authority.pk}
+        )
+    if role in {"platform_admin", "main_agent", "agent"}:
+        job = Job.objects.get()
+        assert response.status_code == 302 and job.user == request.getfixturevalue(role)
+        assert job.authority_ids == [authority.pk] and job.done == 1
+    else:
+        assert_login_or_404(response, role)
+        assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_starting_an_export_refuses_get(client, request, world, role):
+    response = client_of(client, request, role).get(reverse("insight_export_start"))
+    assert response.status_code in (302, 405) if role == "anonymous" else response.status_code == 405
+    assert not Job.objects.exists()

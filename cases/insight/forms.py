@@ -97,6 +97,21 @@ class StatisticsForm(forms.Form):
             return Period.year(int(choice))
         return Period.last_twelve_months(self.today)
 
+    def label(self, scope: Scope, period: Period) -> str:
+        """What the figures or the export cover, in words: « Ville de Démo, année 2026, avancement : À traiter »."""
+        if scope.authority_ids is None:
+            parts = ["Toutes les collectivités"]
+        else:
+            parts = [", ".join(a.name for a in scope.choices if a.pk in scope.authority_ids)]
+        parts.append(period.label)
+        values = self.valid()
+        for name in ("status__exact", "channel__exact", "domaine", "mediateur"):
+            if name in values:
+                field = self.fields[name]
+                shown = dict(field.choices).get(values[name], values[name])
+                parts.append(f"{field.label.lower()} : {shown}")
+        return ", ".join(parts)
+
     def filters(self) -> Filters:
         values = self.valid()
         return Filters(

@@ -1,25 +1,40 @@
-"""The statistics' admin URLs and their « Statistiques » menu item, shown to agents and platform admins only."""
+"""The insight's admin URLs and its « Statistiques » menu (the page, « Mes exports »), for agents and admins only."""
 
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from cases.insight import views
-from cases.insight.scope import can_read_statistics
 
 
-class StatisticsMenuItem(MenuItem):
+class ReaderMenuItem(MenuItem):
     def is_shown(self, request) -> bool:
-        return can_read_statistics(request.user)
+        return views.menu_shown(request)
+
+
+class ReaderSubmenuMenuItem(SubmenuMenuItem):
+    def is_shown(self, request) -> bool:
+        return views.menu_shown(request)
 
 
 @hooks.register("register_admin_urls")
 def register_insight_urls() -> list:
-    return [path("statistiques/", views.statistics, name="insight_statistics")]
+    return [
+        path("statistiques/", views.statistics, name="insight_statistics"),
+        path("statistiques/exports/", views.jobs, name="insight_jobs"),
+        path("statistiques/exports/nouveau/", views.start_export, name="insight_export_start"),
+        path("statistiques/exports/<int:job_pk>/", views.job, name="insight_job"),
+        path("statistiques/exports/<int:job_pk>/etat/", views.job_state, name="insight_job_state"),
+        path("statistiques/exports/<int:job_pk>/fichier/", views.download, name="insight_job_download"),
+    ]
 
 
 @hooks.register("register_admin_menu_item")
-def statistics_menu_item() -> MenuItem:
-    return StatisticsMenuItem(
-        "Statistiques", reverse("insight_statistics"), name="statistiques", icon_name="table", order=200
-    )
+def statistics_menu() -> MenuItem:
+    items = [
+        ReaderMenuItem(
+            "Statistiques", reverse("insight_statistics"), name="statistiques-page", icon_name="table", order=10
+        ),
+        ReaderMenuItem("Mes exports", reverse("insight_jobs"), name="mes-exports", icon_name="download", order=20),
+    ]
+    return ReaderSubmenuMenuItem("Statistiques", Menu(items=items), name="statistiques", icon_name="table", order=200)

@@ -7,8 +7,10 @@
   original product's clean-up of abandoned uploads.
 - Inbound emails never threaded onto a case (kept aside for a platform admin, or ignored: bounces, loops)
   after `UNTHREADED_INBOUND_DAYS`: their raw source holds a sender's address and words.
-- Exports: none is stored (the synthesis PDF and the exports are built for the request that asks for
-  them), so none is left to remove. The audit log's own clean-up is cases/audit/retention.py.
+- Statistics exports and annual reports (cases/insight/) once ready for `FILE_DAYS` (7): their files are
+  deleted, their record (who, when, scope, row count) stays. The synthesis PDF and the subject-request
+  export are built for the request that asks for them: none is stored. The audit log's own clean-up is
+  cases/audit/retention.py.
 
 Each step logs what it removed (counts, never contents).
 """
@@ -18,6 +20,7 @@ import logging
 
 from django.utils import timezone
 
+from cases.insight.export import purge_expired_files
 from cases.models import Attachment, InboundEmail, Message
 from cases.privacy.anonymise import anonymise_due
 
@@ -60,4 +63,5 @@ def nightly_retention(now: datetime.datetime | None = None) -> dict[str, int]:
         "digests": purge_old_digests(now),
         "uploads": purge_unattached_uploads(now),
         "inbound": purge_unthreaded_inbound(now),
+        "exports": purge_expired_files(now),
     }

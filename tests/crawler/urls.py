@@ -41,6 +41,7 @@ BY_NAME = {
     "invitation_id": ["invitation"],
     "user_id": ["user"],
     "referral_pk": ["referral"],
+    "job_pk": ["job"],
 }
 # A bare `pk`: the first path fragment found before it decides what it is.
 PK_BY_PATH = [

@@ -66,6 +66,7 @@ def build_authority_world(authority: Authority) -> AuthorityWorld:
     world = AuthorityWorld(authority=authority, staff=staff)
     world.people_markers = {user.last_name for user in staff.values()} | {user.email for user in staff.values()}
     add_case(world)
+    add_export(world)
     add_pages(world)
     add_files(world)
     add_invitation(world)
@@ -107,6 +108,27 @@ def add_case(world: AuthorityWorld) -> None:
         marker(authority, "CORPSMESSAGE"),
     }
     world.inbound_markers = {marker(authority, "OBJETRECU")}
+
+
+def add_export(world: AuthorityWorld) -> None:
+    """A ready statistics export of the authority's agent: its page, state and file are the agent's alone."""
+    from cases.insight.models import FilePart, Job, Kind, State
+
+    label, content = marker(world.authority, "EXPORT"), marker(world.authority, "EXPORTFICHIER")
+    job = Job.objects.create(
+        user=world.staff["agent"],
+        kind=Kind.CSV,
+        state=State.READY,
+        label=label,
+        done=1,
+        total=1,
+        authority_ids=[world.authority.pk],
+        file_name="export.csv",
+        file_size=len(content),
+    )
+    FilePart.objects.create(job=job, index=0, data=content.encode())
+    world.ids["job"] = job.pk
+    world.case_markers |= {label, content}
 
 
 def add_referral(world: AuthorityWorld, to: AuthorityWorld) -> None:

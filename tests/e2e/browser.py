@@ -122,3 +122,35 @@ def pick_communes(page, authority) -> None:
     assert page.input_value("#id_communes") == "29019, 29177"
     page.locator("form#w-editor-form button[type=submit]").first.click()
     page.wait_for_url("**/admin/collectivites/")
+
+
+def open_statistics_of_year(page, year: int, check=lambda page: None) -> str:
+    """From the admin menu, open « Statistiques » and choose a civil year; returns its per-month table's text."""
+    page.get_by_role("button", name="Statistiques").click()
+    page.get_by_role("link", name="Statistiques").click()
+    page.wait_for_url("**/admin/statistiques/")
+    page.wait_for_selector("#graphique-received")
+    check(page)
+    page.select_option("#id_periode", str(year))
+    page.get_by_role("button", name="Afficher", exact=True).click()
+    page.wait_for_url(f"**/admin/statistiques/?*periode={year}*")
+    page.wait_for_selector("#graphique-received canvas")
+    check(page)
+    return page.locator("#graphique-received table").inner_text()
+
+
+def export_and_download(page, run_job, check=lambda page: None) -> bytes:
+    """Start a CSV export from the statistics page, watch its progress move to 100 %, download the file.
+
+    `run_job(pk)` runs the queued job (the worker's part), once its page has shown it waiting."""
+    page.get_by_role("button", name="Export CSV (.csv)").click()
+    page.wait_for_url(re.compile(r"/admin/statistiques/exports/\d+/$"))
+    page.wait_for_selector("text=En attente : 0 %")
+    check(page)
+    run_job(int(page.url.rstrip("/").rsplit("/", 1)[1]))
+    page.wait_for_selector("text=Prêt : 100 %")
+    assert page.locator("progress").get_attribute("value") == "100"
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le fichier").click()
+    check(page)
+    return open(download.value.path(), "rb").read()
