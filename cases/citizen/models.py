@@ -1,10 +1,10 @@
 """Keys to a citizen's case page, and what was done with them.
 
-A key is either a link (« Suivre mon dossier », 128 random bits, valid until the case is anonymised)
+A key is either a link (« Suivre mon dossier », 256 random bits, valid until the case is anonymised)
 or a letter code (typed by a citizen without email, one use, valid 90 days). Only its SHA-256 is
-stored, beside the HMAC of the citizen's email it was issued to: a key stops working when the case's
-email changes, and the table holds no address in clear. Revoked keys stay, with who revoked them and
-when, until the case is anonymised (cases/privacy/anonymise.py deletes them).
+stored, beside the hash of the citizen's email it was issued to (with the case number): a key stops
+working when the case's email changes, and the table holds no address in clear. Revoked keys stay,
+with who revoked them and when, until the case is anonymised (cases/privacy/anonymise.py deletes them).
 """
 
 from django.conf import settings
@@ -22,7 +22,9 @@ class AccessKey(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="access_keys")
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.LINK)
     secret_hash = models.CharField(max_length=64, unique=True)
-    email_hash = models.CharField(max_length=64, blank=True, help_text="HMAC of the citizen's email (empty: none).")
+    email_hash = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the case number and the citizen's email (empty: none)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True, help_text="None: until the case is anonymised.")
     used_at = models.DateTimeField(null=True, blank=True, help_text="First exchange for a session.")

@@ -154,3 +154,40 @@ def export_and_download(page, run_job, check=lambda page: None) -> bytes:
         page.get_by_role("link", name="Télécharger le fichier").click()
     check(page)
     return open(download.value.path(), "rb").read()
+
+
+def citizen_answers(page, text: str, files: list[dict], check=lambda page: None) -> None:
+    """On the citizen's case page (cases/citizen/), answer the mediator with `text` and `files`
+    (Playwright's {name, mimeType, buffer}); lands back on the case page, the answer sent."""
+    page.get_by_role("link", name="Répondre au médiateur").click()
+    page.wait_for_url("**/suivi/dossier/repondre/")
+    check(page)
+    page.fill("#id_text", text)
+    page.set_input_files("#id_files", files=files)
+    page.get_by_role("button", name="Envoyer ma réponse").click()
+
+
+def citizen_withdraws(page, reason: str, check=lambda page: None) -> None:
+    """From the citizen's case page, withdraw the request: the reason, the confirmation, back on the page."""
+    page.get_by_role("link", name="Retirer ma demande").click()
+    page.wait_for_url("**/suivi/dossier/retirer/")
+    check(page)
+    page.fill("#id_reason", reason)
+    page.get_by_role("button", name="Continuer").click()
+    page.wait_for_selector("text=Confirmez-vous le retrait de votre demande ?")
+    check(page)
+    page.get_by_role("button", name="Oui, retirer ma demande").click()
+    page.wait_for_url("**/suivi/dossier/")
+    page.get_by_text("Votre dossier est clôturé").wait_for()
+    check(page)
+
+
+def agent_writes_to_the_citizen(page, number: int, subject: str, text: str) -> None:
+    """From the agent's compose page of the case, a message to the citizen (the page's default recipient)."""
+    page.goto(f"/admin/dossiers/{number}/messages/nouveau/")
+    page.fill("#id_subject", subject)
+    draftail(page, "id_body").get_by_role("textbox", name="Message").click()
+    page.keyboard.type(text)
+    wait_for_draftail_save(page, "id_body", text[-12:])
+    page.get_by_role("button", name="Envoyer").click()
+    page.wait_for_url(re.compile(rf"/admin/dossiers/{number}/#messages-section$"))

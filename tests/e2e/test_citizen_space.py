@@ -16,7 +16,7 @@ from django.core import mail
 from cases.choices import Outcome
 from cases.citizen import keys
 from cases.models import Case, MessageCase
-from tests.e2e.browser import draftail, sign_in_to_dashboard, wait_for_draftail_save
+from tests.e2e.browser import agent_writes_to_the_citizen, citizen_answers, citizen_withdraws, sign_in_to_dashboard
 from tests.factories import CaseFactory
 from tests.workspace_factories import PDF_BYTES
 
@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 CITIZEN = "camille.martin@exemple.fr"
+REPLY = "Merci, je contacte la direction de la petite enfance."
 
 
 def phone_page(browser, live_server):
@@ -74,18 +75,11 @@ def test_a_citizen_follows_answers_and_reads_the_reply_on_a_phone(
     assert page.get_by_text("Votre demande a bien été reçue").is_visible()
     axe.assert_no_violations(page)
 
-    page.get_by_role("link", name="Répondre au médiateur").click()
-    page.wait_for_url("**/suivi/dossier/repondre/")
-    axe.assert_no_violations(page)
-    page.fill("#id_text", "Voici l'avis de refus de la crèche.")
-    page.set_input_files(
-        "#id_files",
-        files=[
-            {"name": "avis.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES},
-            {"name": "outil.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90\x00binaire"},
-        ],
-    )
-    page.get_by_role("button", name="Envoyer ma réponse").click()
+    files = [
+        {"name": "avis.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES},
+        {"name": "outil.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90\x00binaire"},
+    ]
+    citizen_answers(page, "Voici l'avis de refus de la crèche.", files, check=axe.assert_no_violations)
     page.wait_for_selector("#form-errors")
     assert page.input_value("#id_text") == "Voici l'avis de refus de la crèche."
     assert page.get_by_text("Retirer « avis.pdf »").is_visible()  # the accepted file stays
@@ -104,18 +98,11 @@ def test_a_citizen_follows_answers_and_reads_the_reply_on_a_phone(
     assert "À traiter (1)" in to_process.inner_text() and "Voici l'avis de refus" in to_process.inner_text()
     assert MessageCase.objects.get(case=case, message__direction="in").processed is False
     assert "dernière visite le" in desk.locator("#suivi-en-ligne-section").inner_text()
-    desk.goto(f"/admin/dossiers/{case.number}/messages/nouveau/")
-    desk.fill("#id_subject", "Votre avis de refus")
-    body = draftail(desk, "id_body").get_by_role("textbox", name="Message")
-    body.click()
-    desk.keyboard.type("Merci, je contacte la direction de la petite enfance.")
-    wait_for_draftail_save(desk, "id_body", "petite enfance")
-    desk.get_by_role("button", name="Envoyer").click()
-    desk.wait_for_url(re.compile(rf"/admin/dossiers/{case.number}/#messages-section$"))
+    agent_writes_to_the_citizen(desk, case.number, "Votre avis de refus", REPLY)
     agent_context.close()
 
     page.goto("/suivi/dossier/")
-    assert page.get_by_text("Merci, je contacte la direction de la petite enfance.").is_visible()
+    assert page.get_by_text(REPLY).is_visible()
     assert agent.email not in page.content()
     axe.assert_no_violations(page)
     assert_secret_never_sent_again(page, path)
@@ -151,18 +138,8 @@ def test_a_citizen_withdraws_another_case_and_every_public_page_passes_axe(
 
     page.goto(f"/suivi/acces/{keys.issue_link(case, CITIZEN)}/")
     page.wait_for_url("**/suivi/dossier/")
-    page.get_by_role("link", name="Retirer ma demande").click()
-    page.wait_for_url("**/suivi/dossier/retirer/")
-    axe.assert_no_violations(page)
-    page.fill("#id_reason", "L'administration m'a répondu entre-temps.")
-    page.get_by_role("button", name="Continuer").click()
-    page.wait_for_selector("text=Confirmez-vous le retrait de votre demande ?")
-    axe.assert_no_violations(page)
-    page.get_by_role("button", name="Oui, retirer ma demande").click()
-    page.wait_for_url("**/suivi/dossier/")
-    assert page.get_by_text("Votre dossier est clôturé").is_visible()
+    citizen_withdraws(page, "L'administration m'a répondu entre-temps.", check=axe.assert_no_violations)
     assert page.get_by_text("Vous avez renoncé à la médiation.").is_visible()
-    axe.assert_no_violations(page)
     case.refresh_from_db()
     assert case.outcome == Outcome.CITIZEN_WAIVER and case.closed_at
     assert any(email.to == [agent.email] and "a retiré sa demande" in email.subject for email in mail.outbox)
