@@ -104,8 +104,13 @@ class CaseQuerySet(models.QuerySet):
 
 class Case(models.Model):
     number = models.BigAutoField(_("numéro"), primary_key=True)
+    # No index of their own: (authority, status) and (assignee, due_date) below begin with them.
     authority = models.ForeignKey(
-        "authorities.Authority", verbose_name=_("collectivité"), on_delete=models.CASCADE, related_name="cases"
+        "authorities.Authority",
+        verbose_name=_("collectivité"),
+        on_delete=models.CASCADE,
+        related_name="cases",
+        db_index=False,
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -114,6 +119,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="assigned_cases",
+        db_index=False,
     )
     status = models.CharField(
         _("avancement du dossier"), max_length=40, choices=Status.choices, default=Status.TO_PROCESS
@@ -426,7 +432,7 @@ class Message(models.Model):
     rejected_files = models.JSONField(
         default=list, blank=True, help_text="Inbound files that were refused: [{name, reason}]."
     )
-    message_id = models.CharField(max_length=998, db_index=True)
+    message_id = models.CharField(max_length=998)  # indexed in Meta: equality only, no LIKE index beside it
     fingerprint = models.CharField(
         max_length=64,
         blank=True,
@@ -450,7 +456,7 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "direction"])]
+        indexes = [models.Index(fields=["status", "direction"]), models.Index(fields=["message_id"], name="message_id")]
         constraints = [
             # The same inbound email reaching us twice (Mailjet calls once per case address,
             # providers retry) is one message; another email under the same Message-ID is another message.
