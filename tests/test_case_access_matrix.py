@@ -12,7 +12,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from authorities.models import Role
-from cases.models import Attachment, Case, MessageCase, Note
+from cases.models import Attachment, Case, InboundEmail, MessageCase, Note
 from cases.referral.models import Referral
 from tests.conftest import member_of
 from tests.draftail import typed
@@ -46,6 +46,8 @@ URLS = {
     "synthesis": {},
     "message_compose": {},
     "message_processed": {"message_pk": None},
+    "message_original": {"message_pk": None},
+    "message_raw": {"message_pk": None},
 }
 POST_ONLY = {
     "status",
@@ -86,6 +88,8 @@ def world(authority):
     note = NoteFactory(case=case, content="<p>Secret de médiation</p>")
     document = AttachmentFactory(case=case, name="piece-confidentielle.pdf")
     message = MessageFactory(cases=[case], from_email="prudence@exemple.fr", subject="Réponse confidentielle")
+    raw = "From: prudence@exemple.fr\r\nSubject: Réponse confidentielle\r\n\r\nSecret de médiation\r\n".encode()
+    InboundEmail.objects.create(door="mta", raw=raw, size=len(raw), state=InboundEmail.State.THREADED, message=message)
     return {"case": case, "note": note, "document": document, "message": message}
 
 

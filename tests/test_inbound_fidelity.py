@@ -286,6 +286,13 @@ def test_one_bad_byte_in_a_utf8_email_leaves_the_rest_of_the_text_right(receive)
     assert message.text.count("\ufffd") + len(re.findall("Ñ", message.text)) <= 1
 
 
+def test_raw_utf8_headers_are_read_as_utf8(receive):
+    """RFC 6532: UTF-8 straight in the headers (mikel/mail)."""
+    stored = receive("mail_utf8_headers.eml")
+    assert stored.subject == stored.message.subject == "Säying Hello"
+    assert stored.message.from_email == "Jöhn Doe <jdöe@mächine.example>"
+
+
 def test_an_email_with_nul_bytes_is_kept_without_them(receive, case):
     """A malformed spam with NUL bytes in its body (SpamScope's mail-parser corpus)."""
     stored = receive("mailparser_mail_malformed_3.eml")
@@ -404,3 +411,42 @@ def test_a_windows_1252_text_file_is_kept(receive):
     assert (kept.name, kept.content_type, bytes(kept.content.data)) == ("releve.txt", "text/plain", note)
     assert message.rejected_files == []
     assert Attachment.objects.count() == 1
+
+
+# 10. The original is one click away: every part and the headers on a page of the case, and the raw .eml -----
+
+
+def test_the_original_shows_every_part_and_the_headers_and_downloads_as_eml(receive, client, agent, case, sent):
+    stored = receive("mail_raw_email2.eml")
+    message = stored.message
+    page = case_page(client, agent, case)
+    original_url = reverse("case:message_original", args=[case.number, message.pk])
+    assert original_url in page
+
+    response = client.get(original_url)
+    assert response.status_code == 200
+    body = html.unescape(response.content.decode())
+    for shown in (
+        "<e85734b90505081209eaaa17b@mail.gmail.com>",  # the summary's Message-ID
+        "Fwd: Signed email causes file attachments",
+        "application/pkcs7-signature — smime.p7s",  # what the case page leaves out is here
+        "Is there any way these kind of files could be ignored",
+        "DomainKey-Signature",  # every header, behind « Tous les en-têtes »
+    ):
+        assert shown in body, shown
+
+    raw = client.get(reverse("case:message_raw", args=[case.number, message.pk]))
+    assert raw.status_code == 200
+    assert raw["Content-Type"] == "message/rfc822"
+    assert raw["Content-Disposition"] == f'attachment; filename="message-{message.pk}.eml"'
+    assert raw["X-Content-Type-Options"] == "nosniff"
+    assert raw.content == bytes(stored.raw)
+
+
+def test_the_original_of_another_cases_message_or_of_ours_is_not_found(receive, client, agent, case, sent, authority):
+    message = receive("talon_gmail.eml").message
+    other = CaseFactory(authority=authority)
+    client.force_login(agent)
+    for number, pk in ((other.number, message.pk), (case.number, sent.pk)):
+        for name in ("case:message_original", "case:message_raw"):
+            assert client.get(reverse(name, args=[number, pk])).status_code == 404

@@ -48,6 +48,7 @@ SKIPPED_TYPES = {
 ATTACHED_EMAIL_TYPES = {"message/rfc822", "message/news", "message/global"}
 FALLBACK_CHARSET = "cp1252"
 BAD_BYTES_HANDLER = "mediature-cp1252"
+ESCAPED_BYTES = re.compile("[\udc80-\udcff]")  # how Python's parser keeps the 8-bit bytes of a header
 
 
 def bad_bytes_as_cp1252(error: UnicodeDecodeError) -> tuple[str, int]:
@@ -59,7 +60,10 @@ codecs.register_error(BAD_BYTES_HANDLER, bad_bytes_as_cp1252)
 
 
 def clean(value: str) -> str:
-    """No NUL: PostgreSQL refuses it in text and JSON, and an email that fails to save is never kept."""
+    """No NUL: PostgreSQL refuses it in text and JSON, and an email that fails to save is never kept. Raw 8-bit
+    headers (RFC 6532 UTF-8, or a client's Latin-1) reach Python as escaped bytes: decoded like a text part."""
+    if ESCAPED_BYTES.search(value):
+        value = decode_bytes(value.encode("utf-8", "surrogateescape"), "utf-8")
     return value.replace("\x00", "")
 
 

@@ -6,6 +6,7 @@ user's agent memberships is a 404 whatever the URL.
 
 from django.urls import path
 
+from cases.mail import views as mail
 from cases.privacy import views as privacy
 from cases.referral import views as referral
 from cases.views import actions, case, documents, messages, notes, synthesis
@@ -34,4 +35,6 @@ urlpatterns = [
     path("synthese.pdf", synthesis.synthesis, name="synthesis"),
     path("messages/nouveau/", messages.message_compose, name="message_compose"),
     path("messages/<int:message_pk>/traite/", messages.message_processed, name="message_processed"),
+    path("messages/<int:message_pk>/original/", mail.message_original, name="message_original"),
+    path("messages/<int:message_pk>/original.eml", mail.message_raw, name="message_raw"),
 ]

@@ -191,3 +191,19 @@ def agent_writes_to_the_citizen(page, number: int, subject: str, text: str) -> N
     wait_for_draftail_save(page, "id_body", text[-12:])
     page.get_by_role("button", name="Envoyer").click()
     page.wait_for_url(re.compile(rf"/admin/dossiers/{number}/#messages-section$"))
+
+
+def read_original(page, number: int, check=lambda page: None) -> bytes:
+    """From the case page, the received message's whole email behind « Afficher le message complet », then its
+    original (every part, the headers) and the .eml it downloads, returned; `check` judges each page."""
+    page.goto(f"/admin/dossiers/{number}/")
+    check(page)
+    page.get_by_text("Afficher le message complet").first.click()
+    page.get_by_role("link", name=re.compile("Voir le message d'origine")).first.click()
+    page.wait_for_url(f"**/admin/dossiers/{number}/messages/*/original/")
+    page.get_by_role("heading", name=re.compile("Parties du message")).wait_for()
+    check(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le message d'origine (.eml)").click()
+    with open(download.value.path(), "rb") as eml:
+        return eml.read()
