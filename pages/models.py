@@ -55,7 +55,7 @@ class HomePage(RoutablePageMixin, PublicPage):
     content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["pages.AuthorityPage", "pages.ContentPage"]
+    subpage_types = ["pages.AuthorityPage", "pages.ContentPage", "insight.StatisticsPage"]
     max_count = 1
 
     class Meta:
@@ -85,7 +85,7 @@ class AuthorityPage(WithContentPages, PublicPage):
     content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("body")]
 
     parent_page_types = ["pages.HomePage"]
-    subpage_types = ["pages.RequestFormPage", "pages.ContentPage"]
+    subpage_types = ["pages.RequestFormPage", "pages.ContentPage", "insight.StatisticsPage"]
 
     class Meta:
         verbose_name = _("page de collectivité")

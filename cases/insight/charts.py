@@ -39,6 +39,7 @@ class Chart:
     stacked: bool = False
     horizontal: bool = False
     note: str = ""
+    empty_text: str = "Aucun dossier sur cette période."
 
     def json(self, value) -> str:
         return json.dumps(value, ensure_ascii=False)
@@ -57,7 +58,7 @@ class Chart:
 
     @property
     def is_empty(self) -> bool:
-        return not any(any(values) for _, values in self.series)
+        return not any(any(value for value in values if value) for _, values in self.series)
 
 
 def month_label(first_day: datetime.date) -> str:

@@ -160,6 +160,8 @@ class Figures:
     first_answer_p90: Pair
     closing_median: Pair
     closing_p90: Pair
+    first_answer_count: Pair  # how many cases each delay is computed over
+    closing_count: Pair
     months: list[Month]
     by_channel: list[Row]
     by_status: list[Row]
@@ -261,8 +263,10 @@ def delays(cases: QuerySet[Case], period: Period, today: datetime.date) -> dict[
         received = in_range("created_at", when)
         counted[f"due_{label}"] = Count("number", filter=received & Q(due_date__isnull=False))
         counted[f"late_{label}"] = Count("number", filter=received & late)
+        for name, dated in DELAYS.items():
+            counted[f"{name}_count_{label}"] = Count("number", filter=delay_population(dated, when))
     population = population.annotate(closed_day=TruncDate("closed_at", tzinfo=PARIS))
-    result = {name: Pair() for name in ("past_due", *(f"{d}_{q}" for d in DELAYS for q in ("median", "p90")))}
+    result = {name: Pair() for name in ("past_due", *(f"{d}_{q}" for d in DELAYS for q in ("median", "p90", "count")))}
     if connection.vendor == "postgresql":
         for name, dated in DELAYS.items():
             spent = F(dated) - F("created_at")
@@ -281,6 +285,7 @@ def delays(cases: QuerySet[Case], period: Period, today: datetime.date) -> dict[
         for name in DELAYS:
             for suffix in ("median", "p90"):
                 setattr(result[f"{name}_{suffix}"], label, days(figures[f"{name}_{suffix}_{label}"]))
+            setattr(result[f"{name}_count"], label, figures[f"{name}_count_{label}"])
     return result
 
 
@@ -410,6 +415,8 @@ def compute(scope: Scope, period: Period, filters: Filters = Filters(), today: d
         first_answer_p90=timing["first_answer_p90"],
         closing_median=timing["closing_median"],
         closing_p90=timing["closing_p90"],
+        first_answer_count=timing["first_answer_count"],
+        closing_count=timing["closing_count"],
         months=months,
         by_channel=by_channel,
         by_status=distribution(received_groups[("status",)], "status", list(Status.values)),

@@ -1,4 +1,5 @@
-"""Exports and annual reports, built in the background: one `Job` each, its file stored in `FilePart` rows.
+"""Exports and annual reports, built in the background (`Job`, its file in `FilePart` rows), and the public
+`StatisticsPage`.
 
 A job is its own record (who asked, when, for which scope and criteria, how many rows): the row stays
 when its file is deleted, 7 days after it was ready (`FILE_DAYS`, the nightly clean-up of
@@ -11,7 +12,17 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from cases.insight import public
+from pages.blocks import RICH_TEXT_FEATURES
+from pages.models import AuthorityPage, PublicPage
 
 FILE_DAYS = 7
 PART_BYTES = 1024 * 1024
@@ -114,3 +125,57 @@ class FilePart(models.Model):
 
     def __str__(self) -> str:
         return f"Partie {self.index} de {self.job_id}"
+
+
+class StatisticsPage(RoutablePageMixin, PublicPage):
+    """Open data: an authority's yearly figures (under its section) or the platform's (under the home page).
+
+    Editors add it under their authority's section, platform admins one at platform level; its title and
+    introduction are theirs to write, its figures are computed (cases/insight/public.py), suppressed under
+    5 cases, with the same charts as the agents' page and a CSV under Licence Ouverte 2.0 (`donnees/`).
+    """
+
+    introduction = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+
+    parent_page_types = ["pages.HomePage", "pages.AuthorityPage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("page de statistiques")
+
+    @cached_property
+    def authority(self):
+        """The section's authority, or None at platform level."""
+        section = AuthorityPage.objects.ancestor_of(self).select_related("authority").first()
+        return section.authority if section else None
+
+    def year_of(self, request: HttpRequest) -> int:
+        years = public.years_offered()
+        asked = request.GET.get("annee", "")
+        return int(asked) if asked.isdigit() and int(asked) in years else years[1]
+
+    @path("", name="figures")
+    def figures_view(self, request: HttpRequest) -> HttpResponse:
+        year = self.year_of(request)
+        context = {
+            "published": public.figures_of_year(self.authority, year),
+            "years": public.years_offered(),
+            "year": year,
+            "csv_url": f"{self.get_url(request)}{self.reverse_subpage('figures_csv')}?annee={year}",
+            "licence_url": public.LICENCE_URL,
+            "licence_name": public.LICENCE_NAME,
+        }
+        return self.render(request, context_overrides=context)
+
+    @path("donnees/", name="figures_csv")
+    def figures_csv(self, request: HttpRequest) -> HttpResponse:
+        year = self.year_of(request)
+        published = public.figures_of_year(self.authority, year)
+        response = HttpResponse(public.as_csv(published), content_type="text/csv; charset=utf-8")
+        slug = self.authority.slug if self.authority else "plateforme"
+        response["Content-Disposition"] = f'attachment; filename="statistiques-{slug}-{year}.csv"'
+        response["Link"] = f'<{public.LICENCE_URL}>; rel="license"'
+        return response

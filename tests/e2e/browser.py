@@ -1,6 +1,7 @@
 """Steps the browser tests share (tests/e2e and tests/production)."""
 
 import re
+from pathlib import Path
 
 from tests.factories import TEST_PASSWORD
 
@@ -153,7 +154,7 @@ def export_and_download(page, run_job, check=lambda page: None) -> bytes:
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger le fichier").click()
     check(page)
-    return open(download.value.path(), "rb").read()
+    return Path(download.value.path()).read_bytes()
 
 
 def citizen_answers(page, text: str, files: list[dict], check=lambda page: None) -> None:
@@ -207,3 +208,13 @@ def read_original(page, number: int, check=lambda page: None) -> bytes:
         page.get_by_role("link", name="Télécharger le message d'origine (.eml)").click()
     with open(download.value.path(), "rb") as eml:
         return eml.read()
+
+
+def open_public_statistics(page, url: str, year: int, check=lambda page: None) -> None:
+    """A StatisticsPage of `year`, its chart drawn by @gouvfr/dsfr-chart (under the public pages' strict CSP)."""
+    page.goto(url)
+    page.select_option("#annee", str(year))
+    page.get_by_role("button", name="Afficher", exact=True).click()
+    page.wait_for_url(f"**annee={year}*")
+    page.wait_for_selector("#graphique-received canvas")
+    check(page)

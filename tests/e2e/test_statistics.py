@@ -3,13 +3,21 @@ chart and its table change, starts an export, watches its progress and downloads
 
 import codecs
 import datetime
+from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from cases.choices import Channel
 from cases.insight import export
+from cases.insight.models import StatisticsPage
 from cases.models import Case
-from tests.e2e.browser import export_and_download, open_statistics_of_year, sign_in_to_dashboard
+from tests.e2e.browser import (
+    export_and_download,
+    open_public_statistics,
+    open_statistics_of_year,
+    sign_in_to_dashboard,
+)
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,4 +58,26 @@ def test_an_agent_reads_the_statistics_and_exports_them(page, live_server, axe, 
     page.goto("/admin/statistiques/exports/")
     assert page.get_by_role("link", name="Télécharger").count() == 1
     axe.assert_no_violations(page)
+    assert not page.console_errors
+
+
+def published_statistics(authority) -> str:
+    """A StatisticsPage in the authority's section, with six requests in March of last year: its URL."""
+    year = timezone.localdate().year - 1
+    for day in range(1, 7):
+        case = CaseFactory(authority=authority, citizen__last_name="Kerouac")
+        Case.objects.filter(pk=case.pk).update(created_at=datetime.datetime(year, 3, day, 10, tzinfo=datetime.UTC))
+    page = authority.page.add_child(instance=StatisticsPage(title="Nos statistiques", slug="statistiques"))
+    page.save_revision().publish()
+    return page.url
+
+
+def test_the_public_statistics_page(page, live_server, axe, authority):
+    year = timezone.localdate().year - 1
+    open_public_statistics(page, published_statistics(authority), year, check=axe.assert_no_violations)
+    assert f"mars {year}\t6" in page.locator("#graphique-received table").inner_text()
+    assert "Kerouac" not in page.content()
+    with page.expect_download() as download:
+        page.get_by_role("link", name=f"Télécharger ces chiffres (CSV, {year})").click()
+    assert Path(download.value.path()).read_bytes().startswith(codecs.BOM_UTF8)
     assert not page.console_errors
