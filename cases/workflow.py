@@ -320,6 +320,26 @@ def update_fields(actor, case: Case, values: dict[str, Any] | None = None, citiz
     return case
 
 
+KEEP = object()  # `update_facts`: leave the assignee as it is
+
+
+@transaction.atomic
+def update_facts(actor, case: Case, values: dict[str, Any], status: str | None = None, assignee=KEEP) -> Case:
+    """The case page's side column, saved at once (status, assignee, fields): every change is made, or none.
+
+    Each change keeps its own rule and event (`change_status`, `assign` / `unassign`, `update_fields`); a
+    refusal of any of them rolls the others back, so the agent sees the form again with nothing half-saved.
+    """
+    if status is not None and status != case.status:
+        change_status(actor, case, status)
+    if assignee is not KEEP and assignee != case.assignee:
+        if assignee is None:
+            unassign(actor, case)
+        else:
+            assign(actor, case, assignee)
+    return update_fields(actor, case, values)
+
+
 CLOSING_FIELDS = ("outcome", "face_to_face", "agreement", "court_next", "conclusion")
 
 

@@ -25,8 +25,7 @@ OUTSIDERS = ["other_agent", "other_main_agent", "editor", "platform_admin"]
 URLS = {
     "detail": {},
     "edit": {"section": "coordonnees"},
-    "status": {},
-    "due_date": {},
+    "facts": {},
     "assign_to_me": {},
     "unassign": {},
     "assign": {},
@@ -50,8 +49,7 @@ URLS = {
     "message_raw": {"message_pk": None},
 }
 POST_ONLY = {
-    "status",
-    "due_date",
+    "facts",
     "assign_to_me",
     "unassign",
     "document_upload",

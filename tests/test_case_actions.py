@@ -189,7 +189,7 @@ def test_an_agent_cannot_assign_someone_else(client, agent, colleague, case):
 
 def test_any_agent_changes_the_status_and_the_timeline_says_so(client, agent, case):
     client.force_login(agent)
-    client.post(url("status", case), {"status": Status.CONTACT_REQUESTER})
+    client.post(url("facts", case), {"status": Status.CONTACT_REQUESTER})
     assert reload(case).status == Status.CONTACT_REQUESTER
     event = case.events.get()
     assert event.kind == CaseEvent.Kind.STATUS_CHANGED
@@ -205,7 +205,7 @@ def test_any_agent_changes_the_status_and_the_timeline_says_so(client, agent, ca
 
 def test_status_cannot_be_set_to_closed_without_closing(client, agent, case):
     client.force_login(agent)
-    response = client.post(url("status", case), {"status": Status.CLOSED}, follow=True)
+    response = client.post(url("facts", case), {"status": Status.CLOSED})
     assert reload(case).status == Status.TO_PROCESS
     assert "Sélectionnez un choix valide" in text(response)
     with pytest.raises(ValidationError):
@@ -221,9 +221,9 @@ def test_status_of_a_closed_case_is_read_only(agent, case):
 def test_due_date_is_set_then_cleared(client, agent, case):
     client.force_login(agent)
     due = timezone.localdate() + datetime.timedelta(days=10)
-    client.post(url("due_date", case), {"due_date": due.isoformat()})
+    client.post(url("facts", case), {"status": Status.TO_PROCESS, "due_date": due.isoformat()})
     assert reload(case).due_date == due
-    client.post(url("due_date", case), {"due_date": ""})
+    client.post(url("facts", case), {"status": Status.TO_PROCESS, "due_date": ""})
     assert reload(case).due_date is None
     changes = [event.data["changes"][0] for event in case.events.order_by("pk")]
     assert [(c["label"], c["old"], c["new"]) for c in changes] == [
@@ -235,7 +235,7 @@ def test_due_date_is_set_then_cleared(client, agent, case):
 def test_due_date_cannot_be_in_the_past(client, agent, case):
     client.force_login(agent)
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    response = client.post(url("due_date", case), {"due_date": yesterday.isoformat()}, follow=True)
+    response = client.post(url("facts", case), {"status": Status.TO_PROCESS, "due_date": yesterday.isoformat()})
     assert reload(case).due_date is None
     assert "L'échéance ne peut pas être une date passée." in text(response)
 

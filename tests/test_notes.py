@@ -36,12 +36,12 @@ def test_agent_adds_a_phone_call_note(client, agent, case):
             "content": typed("Appel de Mme Dupont.", "Elle rappellera."),
         },
     )
-    assert response.url == url("detail", case) + "#notes-section"
+    assert response.url == url("detail", case) + "#fil-section"
     note = Note.objects.get(case=case)
     assert (note.date, note.kind, note.author) == (datetime.date(2026, 3, 2), NoteKind.PHONE_CALL, agent)
     assert note.content == "<p>Appel de Mme Dupont.</p><p>Elle rappellera.</p>"
     page = html.unescape(client.get(url("detail", case)).content.decode())
-    assert 'id="notes-section"' in page, "the redirect's anchor exists on the case page"
+    assert 'id="fil-section"' in page, "the redirect's anchor exists on the case page"
     assert "Appel téléphonique du 02/03/2026" in page
     assert "<p>Appel de Mme Dupont.</p>" in page
 
@@ -156,7 +156,7 @@ def test_delete_asks_then_deletes(client, agent, case):
     assert "Oui, supprimer la note" in client.get(url("note_delete", case, note_pk=note.pk)).content.decode()
     assert Note.objects.filter(pk=note.pk).exists()
     response = client.post(url("note_delete", case, note_pk=note.pk))
-    assert response.url == url("detail", case) + "#notes-section"
+    assert response.url == url("detail", case) + "#fil-section"
     assert not Note.objects.filter(pk=note.pk).exists()
 
 
@@ -183,8 +183,8 @@ def test_the_timeline_tells_who_added_changed_and_deleted_which_note(client, age
         (CaseEvent.Kind.NOTE_UPDATED, main_agent, "Rendez-vous du 02/03/2026"),
         (CaseEvent.Kind.NOTE_DELETED, main_agent, "Rendez-vous du 02/03/2026"),
     ]
-    timeline = html.unescape(client.get(url("detail", case)).content.decode()).split("Historique")[1]
-    assert "Note ajoutée" in timeline and "Note supprimée" in timeline
+    thread = html.unescape(client.get(url("detail", case)).content.decode()).split('id="fil-section"')[1]
+    assert "Note supprimée" in thread and "Rendez-vous du 02/03/2026" in thread
 
 
 def test_a_refused_note_leaves_no_event(client, agent, case):

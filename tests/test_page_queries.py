@@ -45,10 +45,10 @@ AUDIT_ROW = 1 if connection.vendor == "postgresql" else 5
 INDEX_DATA = {"list": 4, "narrowed": 5, "search": 5 + AUDIT_ROW}
 # Totals and rows of the three case panels, and the referrals waiting for the user's authorities (one query).
 DASHBOARD_DATA = 5
-# The case, its message links, documents (message files included), notes, events and similar cases, the
-# citizen's online follow-up (cases/citizen/: last visit and keys in service, one aggregate) and the audit
-# row of the case opened.
-CASE_PAGE_DATA = 7 + AUDIT_ROW
+# The case, its message links, documents (message files included), notes, events, similar cases, its previous /
+# next in the list (one window query), the citizen's online follow-up (cases/citizen/: last visit and keys in
+# service, one aggregate) and the audit row of the case opened.
+CASE_PAGE_DATA = 8 + AUDIT_ROW
 # A subject request's results: their count, their page, the audit row of the search.
 SUBJECT_REQUESTS_DATA = 2 + AUDIT_ROW
 

@@ -216,7 +216,7 @@ def test_a_message_sent_by_an_agent_is_flat(client, authority, agent, mail_setti
 
 STATUS_CHANGES = (
     ("assign_to_me", {}, 14),
-    ("status", {"status": Status.CONTACT_REQUESTER}, 14),
+    ("facts", {"status": Status.CONTACT_REQUESTER}, 15),
     ("close", {"outcome": Outcome.PARTIAL, "agreement": "unknown", "court_next": "unknown"}, 19),
     ("reopen", {}, 14),
 )

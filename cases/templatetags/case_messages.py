@@ -1,5 +1,7 @@
 """Template helpers of the case's messaging panel (templates/cases/admin/case/_messages.html)."""
 
+import re
+
 from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -8,6 +10,12 @@ from cases.mail.sanitize import resolve_inline_images, sanitize_html, text_to_ht
 from cases.models import Message
 
 register = template.Library()
+# A heading of an email (our automatic ones have an <h1>) would break the thread's outline: bold text instead.
+HEADING_TAG = re.compile(r"<(/?)h[1-6]>")
+
+
+def flatten_headings(html: str) -> str:
+    return HEADING_TAG.sub(lambda tag: "</strong></p>" if tag.group(1) else "<p><strong>", html)
 
 
 @register.filter
@@ -35,10 +43,4 @@ def case_html(message: Message, html: str, case_number: int) -> str:
         for attachment in message.attachments.all()
         if attachment.inline_cid
     }
-    return mark_safe(resolve_inline_images(sanitize_html(html), images.get))  # noqa: S308 (nh3-cleaned)
-
-
-@register.filter
-def to_process(message_links) -> list:
-    """The links of received messages still to process (iterates the page's already loaded links)."""
-    return [link for link in message_links if link.processed is False]
+    return mark_safe(flatten_headings(resolve_inline_images(sanitize_html(html), images.get)))  # noqa: S308 (nh3-cleaned)

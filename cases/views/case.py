@@ -1,8 +1,11 @@
-"""The case page, its section edits and its quick header edits (status, due date)."""
+"""The case page (thread and facts, cases/views/thread.py), its section edits and its side column's save."""
 
 from collections import defaultdict
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from cases import audit, workflow
@@ -11,8 +14,11 @@ from cases.dates import due_state
 from cases.documents import MAX_CASE_DOCUMENTS, case_documents
 from cases.models import Attachment, Case, MessageCase
 from cases.referral.service import pending_event
-from cases.views.common import case_url, post_from_case_page, submit
-from cases.views.forms import SECTIONS, DueDateForm, Section, SectionForm, StatusForm, UploadForm
+from cases.views.common import add_service_errors, case_url, refuse, submit
+from cases.views.composers import note_composer, reply_composer
+from cases.views.forms import SECTIONS, FactsForm, Section, SectionForm, UploadForm
+from cases.views.neighbours import LIST_PARAM, neighbours
+from cases.views.thread import build_thread
 
 CASE_RELATIONS = ("citizen", "assignee", "authority", "domain__parent", "competent_third_party__parent")
 
@@ -66,6 +72,18 @@ def detail(request: HttpRequest, number: int) -> TemplateResponse:
         from cases.privacy.views import anonymised_detail  # it builds on this module
 
         return anonymised_detail(request, case)
+    return case_page(request, case)
+
+
+def facts_form(request: HttpRequest, case: Case, data=None) -> FactsForm:
+    """The side column's form; the main agent chooses the assignee among the authority's agents."""
+    agents = workflow.assignable_agents(case) if workflow.rights(request.user, case).is_main_agent else None
+    return FactsForm(case, agents, data)
+
+
+def case_page(request: HttpRequest, case: Case, facts: FactsForm | None = None) -> TemplateResponse:
+    """The case on one screen: the thread in the main column, the facts in the side column. `facts` is the
+    side column's form sent with errors, shown again with what was typed."""
     links = list(
         MessageCase.objects.filter(case=case)
         .select_related("message", "message__sent_by")
@@ -74,22 +92,47 @@ def detail(request: HttpRequest, number: int) -> TemplateResponse:
     documents = list(case_documents(case))
     attach_message_documents(links, documents)
     events = list(case.events.select_related("actor").order_by("-created_at", "-pk"))
-    sections = [(section, section_rows(section, case)) for section in SECTIONS.values() if section.slug != "cloture"]
+    notes = list(case.notes.select_related("author"))
+    reply_form, reply_to = reply_composer(case, links)
+    note_form = note_composer()
+    facts = facts or facts_form(request, case)
     context = case_context(request, case) | {
-        "sections": sections,
-        "closing_rows": section_rows(SECTIONS["cloture"], case),
-        "notes": case.notes.select_related("author"),
-        "documents": documents,
+        "sections": [(section, section_rows(section, case)) for section in SECTIONS.values()],
+        "thread": build_thread(links, notes, documents, events),
+        "to_process": sum(1 for link in links if link.processed is False),
+        "first_to_process": f"message-{reply_to.pk}" if reply_to else "",
+        "reply_form": reply_form,
+        "reply_to": reply_to,
+        "note_form": note_form,
+        "media": reply_form.media + note_form.media,
         "max_documents": MAX_CASE_DOCUMENTS,
-        "message_links": links,
-        "events": events,
         "pending_referral": pending_event(events),
         "similar_cases": workflow.similar_cases(request.user, case),
-        "status_form": StatusForm(initial={"status": case.status}),
-        "due_date_form": DueDateForm(initial={"due_date": case.due_date}),
+        "facts_form": facts,
+        "neighbours": neighbours(request.user, case, request.GET.get(LIST_PARAM, "")),
         "upload_form": UploadForm(),
     }
     return TemplateResponse(request, "cases/admin/case/detail.html", context)
+
+
+def facts(request: HttpRequest, number: int) -> HttpResponse:
+    """The side column sent: saved together, or the case page again with the errors and what was typed."""
+    case = load_case(request, number)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = facts_form(request, case, request.POST)
+    if form.is_valid():
+        try:
+            workflow.update_facts(request.user, case, **form.changes())
+        except PermissionDenied as error:
+            return refuse(request, case, error)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Informations du dossier enregistrées.")
+            return redirect(case_url(case))
+    messages.error(request, "Rien n'a été enregistré : corrigez les erreurs signalées.")
+    return case_page(request, case, form)
 
 
 def edit(request: HttpRequest, number: int, section: str) -> HttpResponse:
@@ -105,27 +148,3 @@ def edit(request: HttpRequest, number: int, section: str) -> HttpResponse:
     done = submit(request, case, form, save, f"Section « {section.title} » enregistrée.", case_url(case, section.slug))
     context = case_context(request, case) | {"form": form, "section": section, "page_title": section.title}
     return done or TemplateResponse(request, "cases/admin/case/edit_section.html", context)
-
-
-def status(request: HttpRequest, number: int) -> HttpResponse:
-    case = get_case_or_404(request.user, number)
-    form = StatusForm(request.POST)
-    return post_from_case_page(
-        request,
-        case,
-        form,
-        lambda data: workflow.change_status(request.user, case, data["status"]),
-        "Avancement du dossier enregistré.",
-    )
-
-
-def due_date(request: HttpRequest, number: int) -> HttpResponse:
-    case = get_case_or_404(request.user, number)
-    form = DueDateForm(request.POST)
-    return post_from_case_page(
-        request,
-        case,
-        form,
-        lambda data: workflow.update_fields(request.user, case, {"due_date": data["due_date"]}),
-        "Échéance enregistrée.",
-    )

@@ -14,6 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from cases.models import Case
 
 Action = Callable[[dict], Any]
+# The case page's thread (messages, notes, documents, events): where its composers bring the agent back.
+THREAD = "fil"
 
 
 def case_url(case: Case | int, anchor: str = "") -> str:

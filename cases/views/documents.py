@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from cases import audit, documents
 from cases.models import AttachmentContent
 from cases.views.case import case_context, load_case
-from cases.views.common import case_url, perform, post_from_case_page, refuse
+from cases.views.common import THREAD, case_url, perform, post_from_case_page, refuse
 from cases.views.forms import UploadForm
 
 
@@ -24,7 +24,7 @@ def document_upload(request: HttpRequest, number: int) -> HttpResponse:
         form,
         lambda data: documents.add_documents(request.user, case, data["files"]),
         success,
-        anchor="documents",
+        anchor=THREAD,
     )
 
 
@@ -58,11 +58,11 @@ def document_delete(request: HttpRequest, number: int, attachment_pk: int) -> Ht
     if request.method == "POST":
         removed = f"Document « {attachment.name} » retiré."
         perform(request, lambda: documents.remove_document(request.user, case, attachment), removed)
-        return redirect(case_url(case, "documents"))
+        return redirect(case_url(case, THREAD))
     context |= {
         "page_title": "Retirer un document",
         "question": f"Retirer définitivement le document « {attachment.name} » du dossier ?",
         "confirm": "Oui, retirer le document",
-        "anchor": "documents",
+        "anchor": f"{THREAD}-section",
     }
     return TemplateResponse(request, "cases/admin/case/confirm_delete.html", context)

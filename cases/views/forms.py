@@ -107,18 +107,37 @@ class CloseForm(forms.Form):
         )
 
 
-class StatusForm(forms.Form):
+class FactsForm(forms.Form):
+    """The side column of the case page: status, assignee and due date, saved together
+    (`workflow.update_facts`). The status of a closed case belongs to reopening, so it is left out; the
+    assignee is a choice for the main agent only (`agents`: who may receive the case), the others take an
+    unassigned case with « M'attribuer »."""
+
     status = forms.ChoiceField(
-        label="Avancement du dossier", choices=[(value, label) for value, label in Status.choices if value != "closed"]
+        label="Avancement", choices=[(value, label) for value, label in Status.choices if value != "closed"]
     )
-
-
-class DueDateForm(forms.Form):
+    assignee = forms.ModelChoiceField(label="Médiateur assigné", queryset=None, required=False, empty_label="Personne")
     due_date = forms.DateField(label="Échéance", required=False, widget=date_input())
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, case: Case, agents=None, *args, **kwargs) -> None:
+        initial = {"status": case.status, "assignee": case.assignee_id, "due_date": case.due_date}
+        super().__init__(*args, initial=initial, **kwargs)
+        if case.is_closed:
+            del self.fields["status"]
+        if agents is None:
+            del self.fields["assignee"]
+        else:
+            self.fields["assignee"].queryset = agents
+            self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.email
         self.fields["due_date"].widget.attrs["min"] = timezone.localdate().isoformat()
+
+    def changes(self) -> dict:
+        """`workflow.update_facts`'s arguments."""
+        data = self.cleaned_data
+        changes = {"values": {"due_date": data["due_date"]}, "status": data.get("status")}
+        if "assignee" in self.fields:
+            changes["assignee"] = data["assignee"]
+        return changes
 
 
 class AssignForm(forms.Form):

@@ -16,92 +16,21 @@ out (404), and `cases.mail.messenger` checks the membership again.
 - `message_processed`: POST only, the "Traité" toggle of a received message.
 """
 
-import re
 from email.utils import parseaddr
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from cases.forms import ACCEPTED_EXTENSIONS, DocumentsField, MultipleFileInput
-from cases.mail.messenger import MAX_SUBJECT, mark_processed, recipient_suggestions, send_case_message
+from cases.mail.messenger import mark_processed, recipient_suggestions, send_case_message
 from cases.mail.sanitize import text_to_html
 from cases.models import Case, Message
 from cases.uploads import RejectedFile
 from cases.views.case import case_context, load_case
-from cases.views.common import add_service_errors, case_url, perform, refuse
-from cases.views.rich_text import RichTextField
-
-MAX_RECIPIENTS = 20
-REPLY_PREFIX = re.compile(r"^\s*((re|tr|fw|fwd|réf)\s*:\s*)+", re.IGNORECASE)
-SEPARATORS = re.compile(r"[,;\s]+")
-MESSAGE_IDS = re.compile(r"<[^<>\s]+>")
-
-
-class RecipientsField(forms.CharField):
-    """Email addresses separated by commas, semicolons, spaces or line breaks; cleans to a list."""
-
-    def to_python(self, value) -> list[str]:
-        value = super().to_python(value)
-        addresses = []
-        for part in SEPARATORS.split(value):
-            address = parseaddr(part.strip().strip("<>"))[1].strip().lower() if part.strip() else ""
-            if address and address not in addresses:
-                addresses.append(address)
-        return addresses
-
-    def validate(self, value: list[str]) -> None:
-        if not value:
-            raise ValidationError("Indiquez au moins un destinataire.", code="required")
-        invalid = []
-        for address in value:
-            try:
-                validate_email(address)
-            except ValidationError:
-                invalid.append(address)
-        if invalid:
-            quoted = ", ".join(f"« {address} »" for address in invalid)
-            raise ValidationError(f"Adresse électronique invalide : {quoted}.", code="invalid")
-        if len(value) > MAX_RECIPIENTS:
-            raise ValidationError(f"{MAX_RECIPIENTS} destinataires au maximum.", code="too_many")
-
-
-class MessageForm(forms.Form):
-    to = RecipientsField(
-        label="Destinataire(s)",
-        help_text="Le requérant et des tiers (services, administrations) : une ou plusieurs adresses, "
-        f"séparées par des virgules ou des retours à la ligne, {MAX_RECIPIENTS} au plus.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-        error_messages={"required": "Indiquez au moins un destinataire."},
-    )
-    subject = forms.CharField(
-        label="Sujet",
-        max_length=MAX_SUBJECT,
-        error_messages={
-            "required": "Le sujet est obligatoire.",
-            "max_length": f"Le sujet fait au plus {MAX_SUBJECT} caractères.",
-        },
-    )
-    body = RichTextField(
-        label="Message",
-        help_text="Mise en forme simple : gras, italique, listes, liens. "
-        "Le requérant peut répondre directement au courriel reçu.",
-        error_messages={"required": "Le message est vide."},
-    )
-    files = DocumentsField(
-        label="Pièces jointes",
-        required=False,
-        help_text="Jusqu'à 10 fichiers de 5 Mo : images, PDF, documents, tableurs, présentations, texte. "
-        "Après une erreur, choisissez à nouveau vos fichiers (le navigateur ne les garde pas).",
-        widget=MultipleFileInput(attrs={"accept": ACCEPTED_EXTENSIONS}),
-    )
-
-    def clean_subject(self) -> str:
-        return " ".join(self.cleaned_data["subject"].split())
+from cases.views.common import THREAD, add_service_errors, case_url, perform, refuse
+from cases.views.composers import MessageForm, answered_ids, thread_subject
 
 
 def message_of_case(case: Case, message_pk) -> Message:
@@ -112,28 +41,11 @@ def message_of_case(case: Case, message_pk) -> Message:
         raise Http404("Message introuvable.") from None
 
 
-def thread_subject(case: Case, message: Message) -> str:
-    """The subject an agent gave the thread: a citizen answering our email replies to its fixed title
-    ("Re: Nouveau message pour votre dossier"), so the agent's own subject is taken from our message."""
-    if message.direction == Message.Direction.IN:
-        answered = (
-            Message.objects.filter(
-                case_links__case=case,
-                direction=Message.Direction.OUT,
-                message_id__in=MESSAGE_IDS.findall(f"{message.in_reply_to} {message.references}"),
-            )
-            .exclude(content_subject="")
-            .order_by("-created_at")
-            .values_list("content_subject", flat=True)
-            .first()
-        )
-        if answered:
-            return answered
-    return REPLY_PREFIX.sub("", message.content_subject or message.subject).strip()
-
-
 def reply_initial(case: Case, message: Message) -> dict:
-    subject = thread_subject(case, message)
+    answered = Message.objects.filter(
+        case_links__case=case, direction=Message.Direction.OUT, message_id__in=answered_ids(message)
+    ).order_by("-created_at")
+    subject = thread_subject(message, answered)  # asked for a received message only
     if message.direction == Message.Direction.IN:
         return {"to": parseaddr(message.from_email)[1].lower(), "subject": subject}
     initial = {"to": ", ".join([*message.to, *message.cc]), "subject": subject}
@@ -177,7 +89,7 @@ def message_compose(request: HttpRequest, number: int) -> HttpResponse:
                 count = len(data["to"])
                 done = "Message envoyé." if count == 1 else f"Message envoyé à {count} destinataires."
                 messages.success(request, done + " Son statut d'envoi s'affiche dans la messagerie du dossier.")
-                return redirect(case_url(case, "messages"))
+                return redirect(case_url(case, THREAD))
         messages.error(request, "Rien n'a été envoyé : corrigez les erreurs signalées.")
     context = case_context(request, case) | {
         "form": form,
@@ -198,4 +110,4 @@ def message_processed(request: HttpRequest, number: int, message_pk: int) -> Htt
     processed = request.POST.get("processed") != "0"
     done = "Message marqué comme traité." if processed else "Message marqué à traiter."
     perform(request, lambda: mark_processed(case, message, processed, user=request.user), done)
-    return redirect(case_url(case, "messages"))
+    return redirect(case_url(case, THREAD))

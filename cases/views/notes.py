@@ -9,7 +9,7 @@ from cases import notes
 from cases.models import Case, Note
 from cases.views.actions import case_for
 from cases.views.case import case_context, load_case
-from cases.views.common import case_url, perform, submit
+from cases.views.common import THREAD, case_url, perform, submit
 from cases.views.forms import NoteForm
 
 
@@ -34,7 +34,7 @@ def note_form_view(request: HttpRequest, case: Case, note: Note | None) -> HttpR
             notes.update_note(request.user, note, **data)
 
     success = "Note ajoutée." if note is None else "Note modifiée."
-    done = submit(request, case, form, save, success, case_url(case, "notes"))
+    done = submit(request, case, form, save, success, case_url(case, THREAD))
     if done:
         return done
     page_title = "Ajouter une note" if note is None else "Modifier la note"
@@ -56,11 +56,11 @@ def note_delete(request: HttpRequest, number: int, note_pk: int) -> HttpResponse
     note = note_of_case(case, note_pk)
     if request.method == "POST":
         perform(request, lambda: notes.delete_note(request.user, note), "Note supprimée.")
-        return redirect(case_url(case, "notes"))
+        return redirect(case_url(case, THREAD))
     context = case_context(request, case) | {
         "page_title": "Supprimer la note",
         "question": f"Supprimer définitivement la note « {note} » ?",
         "confirm": "Oui, supprimer la note",
-        "anchor": "notes",
+        "anchor": f"{THREAD}-section",
     }
     return TemplateResponse(request, "cases/admin/case/confirm_delete.html", context)

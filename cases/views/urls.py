@@ -14,8 +14,7 @@ from cases.views import actions, case, documents, messages, notes, synthesis
 urlpatterns = [
     path("", case.detail, name="detail"),
     path("modifier/<slug:section>/", case.edit, name="edit"),
-    path("avancement/", case.status, name="status"),
-    path("echeance/", case.due_date, name="due_date"),
+    path("informations/", case.facts, name="facts"),
     path("m-attribuer/", actions.assign_to_me, name="assign_to_me"),
     path("desassigner/", actions.unassign, name="unassign"),
     path("assigner/", actions.assign, name="assign"),

@@ -36,12 +36,11 @@ def test_an_agents_day(page, axe, authority, agent, tmp_path):
     assert Case.objects.get(pk=case.pk).assignee == agent
 
     page.select_option("#id_status", Status.CONTACT_REQUESTER)
-    page.locator(f"form[action$='/{case.number}/avancement/'] button").click()
-    page.wait_for_selector("text=Avancement du dossier enregistré.")
+    page.locator(f"form[action$='/{case.number}/informations/'] button").click()
+    page.wait_for_selector("text=Informations du dossier enregistrées.")
     assert Case.objects.get(pk=case.pk).status == Status.CONTACT_REQUESTER
 
-    page.get_by_role("link", name="Ajouter une note").click()
-    page.wait_for_url(f"**/admin/dossiers/{case.number}/notes/ajouter/")
+    page.locator("#composer-note > summary").click()  # the note composer, in place above the thread
     page.select_option("#id_kind", "phone_call")
     editor = draftail(page, "id_content")
     axe.assert_no_violations(page)
@@ -57,7 +56,7 @@ def test_an_agents_day(page, axe, authority, agent, tmp_path):
     note = Note.objects.get(case=case)
     assert note.author == agent
     assert note.content == "<p>Appel de Mme Delaunay : elle envoie sa <b>facture</b>.</p>"
-    notes = page.locator("#notes-section")
+    notes = page.locator("#fil-section")
     assert notes.locator(".case-note-content b", has_text="facture").is_visible()
 
     notes.get_by_role("link", name=re.compile("^Modifier")).click()
@@ -67,6 +66,7 @@ def test_an_agents_day(page, axe, authority, agent, tmp_path):
     assert loaded.locator("[style*='font-weight']", has_text="facture").count() == 1, "the bold, loaded in Draftail"
     page.get_by_role("link", name="Annuler").click()
 
+    page.locator("#composer-documents > summary").click()
     invoice = tmp_path / "facture.pdf"
     invoice.write_bytes(PDF_BYTES)
     page.set_input_files("#id_files", str(invoice))

@@ -42,12 +42,10 @@ def test_agent_replies_and_the_citizens_answer_comes_back_to_process(page, axe, 
     case = CaseFactory(authority=authority, citizen__email=CITIZEN, citizen__first_name="Camille")
     sign_in_to_dashboard(page, agent)
     page.goto(f"/admin/dossiers/{case.number}/")
-    messages = page.locator("#messages-section")
-    assert "Vous avez traité tous les messages" in messages.inner_text()
+    assert "à traiter" not in page.locator("#fil-section").inner_text().lower()
     axe.assert_no_violations(page)
 
-    messages.get_by_role("link", name="Nouveau message").click()
-    page.wait_for_url(f"**/admin/dossiers/{case.number}/messages/nouveau/")
+    page.goto(f"/admin/dossiers/{case.number}/messages/nouveau/")
     assert page.input_value("#id_to") == CITIZEN
     axe.assert_no_violations(page)
     page.fill("#id_to", "")
@@ -73,7 +71,7 @@ def test_agent_replies_and_the_citizens_answer_comes_back_to_process(page, axe, 
     assert page.input_value("#id_subject") == "Date de votre facture"
     assert "Pourriez-vous" in draftail(page, "id_body").get_by_role("textbox", name="Message").inner_text()
     page.get_by_role("button", name="Envoyer").click()
-    page.wait_for_url(re.compile(rf"/admin/dossiers/{case.number}/#messages-section$"))
+    page.wait_for_url(re.compile(rf"/admin/dossiers/{case.number}/#fil-section$"))
     assert page.get_by_text("Message envoyé.").is_visible()
 
     sent = Message.objects.get(direction=Message.Direction.OUT, case_links__case=case)
@@ -87,7 +85,7 @@ def test_agent_replies_and_the_citizens_answer_comes_back_to_process(page, axe, 
         "<p>Bonjour Madame Martin,</p><p>Pourriez-vous préciser la date de la facture ? Voir le "
         '<a href="https://www.service-public.fr/bareme" rel="noopener noreferrer nofollow">barème</a>.</p>'
     )
-    every = page.locator("#messages-all")
+    every = page.locator("#fil-section")
     card = every.locator(f"[data-message='{sent.pk}']")
     assert f"Envoyé à {CITIZEN}" in card.inner_text()
     assert card.locator(".w-status", has_text="Envoyé").is_visible()
@@ -98,9 +96,9 @@ def test_agent_replies_and_the_citizens_answer_comes_back_to_process(page, axe, 
     assert MessageCase.objects.get(case=case, message=answer).processed is False
 
     page.reload()
-    to_process = page.locator("#messages-to-process")
-    assert "À traiter (1)" in to_process.inner_text()
-    answer_card = to_process.locator(f"[data-message='{answer.pk}']")
+    thread = page.locator("#fil-section")
+    assert "1 message à traiter" in thread.inner_text().lower()  # a Wagtail status, in capitals
+    answer_card = thread.locator(f"[data-message='{answer.pk}']")
     assert f"Reçu de Camille Martin <{CITIZEN}>" in answer_card.inner_text()
     assert "La facture date du 3 mars" in answer_card.inner_text()
     assert "Pourriez-vous préciser" not in answer_card.locator(".case-message-body").inner_text(), "quote stripped"
@@ -110,9 +108,8 @@ def test_agent_replies_and_the_citizens_answer_comes_back_to_process(page, axe, 
     answer_card.get_by_role("button", name="Marquer comme traité").click()
     page.wait_for_selector("text=Message marqué comme traité.")
     assert MessageCase.objects.get(case=case, message=answer).processed is True
-    to_process = page.locator("#messages-to-process")
-    assert "Vous avez traité tous les messages" in to_process.inner_text()
-    assert to_process.locator(f"[data-message='{answer.pk}']").count() == 0
+    assert "message à traiter" not in page.locator("#fil-section").inner_text().lower()
+    assert every.locator(f"[data-message='{answer.pk}']").count() == 1
     assert every.locator(f"[data-message='{answer.pk}']").get_by_role("button", name="Marquer à traiter").is_visible()
 
     every.locator(f"[data-message='{answer.pk}']").get_by_role("link", name=re.compile("^Répondre")).click()

@@ -25,9 +25,7 @@ def test_an_agent_opens_a_case_and_adds_a_note(page, authority, agent):
     assert_admin_page_styled(page)
     assert page.get_by_role("heading", name=re.compile(f"Dossier n°{case.number}")).is_visible()
 
-    page.get_by_role("link", name="Ajouter une note").click()
-    page.wait_for_url(f"**/admin/dossiers/{case.number}/notes/ajouter/")
-    assert_admin_page_styled(page)
+    page.locator("#composer-note > summary").click()  # the note composer, in place above the thread
     draftail(page, "id_content").get_by_role("textbox", name="Contenu").click()
     page.keyboard.type("Appel du requérant : il envoie sa facture.")
     wait_for_draftail_save(page, "id_content", "facture")

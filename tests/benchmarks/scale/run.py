@@ -172,7 +172,7 @@ def scenarios(case) -> list[Scenario]:
         Scenario("Formulaire de demande (POST)", post(f"/{case.authority.slug}/{REQUEST_FORM_SLUG}/", form_data), 302),
         Scenario("Message entrant (webhook Mailjet)", inbound),
         Scenario("Note ajoutée (POST)", post(f"/admin/dossiers/{case.number}/notes/ajouter/", note), 302),
-        Scenario("Avancement changé (POST)", post(f"/admin/dossiers/{case.number}/avancement/", status), 302),
+        Scenario("Avancement changé (POST)", post(f"/admin/dossiers/{case.number}/informations/", status), 302),
     ]
 
 
