@@ -191,7 +191,7 @@ def agent_writes_to_the_citizen(page, number: int, subject: str, text: str) -> N
     page.keyboard.type(text)
     wait_for_draftail_save(page, "id_body", text[-12:])
     page.get_by_role("button", name="Envoyer").click()
-    page.wait_for_url(re.compile(rf"/admin/dossiers/{number}/#messages-section$"))
+    page.wait_for_url(re.compile(rf"/admin/dossiers/{number}/#fil-section$"))
 
 
 def read_original(page, number: int, check=lambda page: None) -> bytes:

@@ -94,8 +94,8 @@ def test_a_citizen_follows_answers_and_reads_the_reply_on_a_phone(
     desk = agent_context.new_page()
     sign_in_to_dashboard(desk, agent)
     desk.goto(f"/admin/dossiers/{case.number}/")
-    to_process = desk.locator("#messages-to-process")
-    assert "À traiter (1)" in to_process.inner_text() and "Voici l'avis de refus" in to_process.inner_text()
+    thread = desk.locator("#fil-section")
+    assert "1 message à traiter" in thread.inner_text().lower() and "Voici l'avis de refus" in thread.inner_text()
     assert MessageCase.objects.get(case=case, message__direction="in").processed is False
     assert "dernière visite le" in desk.locator("#suivi-en-ligne-section").inner_text()
     agent_writes_to_the_citizen(desk, case.number, "Votre avis de refus", REPLY)

@@ -36,7 +36,7 @@ def test_a_citizen_answers_online_and_reads_the_reply(page, browser, production_
     sign_in_to_dashboard(desk, agent)
     desk.goto(f"/admin/dossiers/{case.number}/")
     assert_admin_page_styled(desk)
-    assert "Voici l'avis de refus." in desk.locator("#messages-to-process").inner_text()
+    assert "Voici l'avis de refus." in desk.locator("#fil-section").inner_text()
     agent_writes_to_the_citizen(desk, case.number, "Votre avis", REPLY)
     context.close()
     assert not desk.watch.problems, "\n".join(desk.watch.problems)
