@@ -270,7 +270,12 @@ def finish(job: Job, path: Path, count: int) -> None:
         )
 
 
-RUNNERS: dict[str, Callable[[Job], None]] = {Kind.XLSX: run_export, Kind.CSV: run_export}
+def runner(kind: str) -> Callable[[Job], None]:
+    if kind == Kind.REPORT:
+        from cases.insight.report import run_report  # report.py builds on this module
+
+        return run_report
+    return run_export
 
 
 def run(job_id: int) -> None:
@@ -280,7 +285,7 @@ def run(job_id: int) -> None:
         return
     job = Job.objects.select_related("user", "authority").get(pk=job_id)
     try:
-        RUNNERS[job.kind](job)
+        runner(job.kind)(job)
     except Exception as error:
         logger.exception("Export n°%s en échec", job_id)
         Job.objects.filter(pk=job_id).update(state=State.FAILED, error=str(error)[:1000], finished_at=timezone.now())

@@ -120,3 +120,25 @@ class StatisticsForm(forms.Form):
             domain_id=values.get("domaine"),
             assignee_id=values.get("mediateur"),
         )
+
+
+class ReportForm(forms.Form):
+    """The annual report's choices: the authority (those the user may report on), the civil year, the introduction."""
+
+    collectivite = forms.TypedChoiceField(label="Collectivité", coerce=int)
+    annee = forms.TypedChoiceField(label="Année", coerce=int)
+    introduction = forms.CharField(
+        label="Introduction",
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Quelques lignes pour le conseil : le contexte de l'année, les faits marquants. Texte simple.",
+    )
+
+    def __init__(self, data, authorities, today: datetime.date | None = None, **kwargs) -> None:
+        super().__init__(data, **kwargs)
+        year = (today or timezone.localdate()).year
+        self.fields["collectivite"].choices = [(authority.pk, authority.name) for authority in authorities]
+        self.fields["annee"].choices = [(value, str(value)) for value in range(year, year - YEARS_OFFERED, -1)]
+        self.fields["annee"].initial = year - 1
+        self.authorities = {authority.pk: authority for authority in authorities}

@@ -3,6 +3,7 @@
 - The statistics page (GET only): agents and main agents read their authorities (one of them, or all),
   platform admins every authority with the comparison between them; anyone else gets a 404 (scope.py), as
   does asking for an authority outside one's own. Its « Exporter » buttons POST the same choices.
+- « Rapport annuel » (main agents and platform admins only): the annual report's form (report.py).
 - An export is the user's own: its page (progress), its state (JSON, polled by the page) and its file
   answer 404 to anybody else, a platform admin included. A file is downloaded while ready (7 days).
 """
@@ -13,10 +14,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from cases.insight import export
+from authorities.models import Role
+from authorities.permissions import authority_ids_as, is_platform_admin
+from cases.insight import export, report
 from cases.insight.charts import charts_of, key_figures, referral_figures
 from cases.insight.figures import compute
-from cases.insight.forms import StatisticsForm, requested_authority
+from cases.insight.forms import ReportForm, StatisticsForm, requested_authority
 from cases.insight.models import Kind
 from cases.insight.scope import can_read_statistics, scope_for
 
@@ -109,5 +112,26 @@ def download(request: HttpRequest, job_pk: int) -> StreamingHttpResponse:
     return response
 
 
+def annual_report(request: HttpRequest):
+    """« Rapport annuel »: a main agent (or a platform admin) chooses the authority and year, writes the
+    introduction, and the PDF is built in the background; anyone else gets a 404."""
+    authorities = report.reportable_authorities(request.user)
+    form = ReportForm(request.POST if request.method == "POST" else None, authorities)
+    if request.method == "POST" and form.is_valid():
+        authority = form.authorities[form.cleaned_data["collectivite"]]
+        job = report.start_report(
+            request.user, authority, form.cleaned_data["annee"], form.cleaned_data["introduction"]
+        )
+        return redirect("insight_job", job.pk)
+    if not form.is_bound:
+        form.initial["introduction"] = report.last_introduction(authorities[0], form.fields["annee"].initial)
+    return TemplateResponse(request, "insight/report.html", {"form": form})
+
+
 def menu_shown(request: HttpRequest) -> bool:
     return can_read_statistics(request.user)
+
+
+def report_menu_shown(request: HttpRequest) -> bool:
+    user = request.user
+    return user.is_authenticated and (is_platform_admin(user) or bool(authority_ids_as(user, (Role.MAIN_AGENT,))))
