@@ -19,14 +19,9 @@ function suggestCommunes(place, commune) {
       return;
     }
     asked = text;
-    const postalCode = /^\d{5}$/.test(text);
-    const places = postalCode
-      ? await findCommunes(place.dataset.cityLookupUrl, text, 40)
-      : await findCommunes(place.dataset.cityLookupUrl, text, 10, { autocomplete: "1" });
+    const places = await suggestedCommunes(place.dataset.cityLookupUrl, text);
     codes.clear();
-    places
-      .filter((found) => found.citycode && found.postcode && (!postalCode || found.postcode === text))
-      .forEach((found) => codes.set(`${found.city} (${found.postcode})`, found.citycode));
+    places.forEach((found) => codes.set(`${found.city} (${found.postcode})`, found.citycode));
     const labels = [...codes.keys()].sort((a, b) => a.localeCompare(b, "fr"));
     suggestions.replaceChildren(...labels.map((label) => new Option(label, label)));
     choose();

@@ -73,12 +73,8 @@ function communePicker(codes) {
       return;
     }
     asked = text;
-    const postalCode = /^\d{5}$/.test(text);
-    const places = postalCode
-      ? await findCommunes(codes.dataset.communePicker, text, 40)
-      : await findCommunes(codes.dataset.communePicker, text, 10, { autocomplete: "1" });
+    const places = await suggestedCommunes(codes.dataset.communePicker, text);
     const labels = places
-      .filter((place) => place.citycode && place.postcode && (!postalCode || place.postcode === text))
       .map((place) => {
         const name = `${place.city} (${place.postcode})`;
         const label = `${name} — ${place.citycode}`;
