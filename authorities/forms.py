@@ -17,6 +17,7 @@ from wagtail.images import get_image_model
 from authorities.models import Authority, Role
 from authorities.permissions import is_platform_admin
 from authorities.territory.form import TerritoryFields
+from cases.citizen import CITIZEN_SPACE_SLUG
 from pages.finder import FINDER_SLUG
 
 LOGO_MAX_BYTES = 750 * 1024
@@ -90,6 +91,8 @@ class AuthorityForm(TerritoryFields, forms.ModelForm):
         slug = self.cleaned_data["slug"].strip() or slugify(self.cleaned_data.get("name", ""))[:30]
         if slug == FINDER_SLUG:
             raise ValidationError("Cet identifiant est réservé à la page « Trouver mon médiateur ».")
+        if slug == CITIZEN_SPACE_SLUG:
+            raise ValidationError("Cet identifiant est réservé au suivi en ligne des dossiers (/suivi/).")
         return slug
 
     def clean_logo_file(self):

@@ -8,6 +8,8 @@ import sentry_sdk
 from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.huey import HueyIntegration
 
+from cases.citizen.masking import redact
+
 SCRUBBED_EVENT_KEYS = ("user", "extra")
 SCRUBBED_REQUEST_KEYS = ("data", "cookies", "query_string", "env")
 
@@ -19,6 +21,8 @@ def scrub_event(event: dict, hint: dict | None = None) -> dict:
     request = event.get("request") or {}
     for key in SCRUBBED_REQUEST_KEYS:
         request.pop(key, None)
+    if "url" in request:  # a citizen's « Suivre mon dossier » link carries its secret in the path
+        request["url"] = redact(request["url"])
     headers = request.get("headers") or {}
     for header in list(headers):
         if header.lower() in {"authorization", "cookie", "x-csrftoken"}:

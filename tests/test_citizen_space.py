@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cases.choices import Outcome, Status, Transmitter
 from cases.citizen import keys
-from cases.citizen.gunicorn import redact
+from cases.citizen.masking import redact
 from cases.citizen.models import AccessKey
 from cases.models import Attachment, CaseEvent, InboundEmail, Message, MessageCase
 from cases.privacy.anonymise import anonymise_batch
@@ -473,3 +473,25 @@ def test_forms_posted_under_no_referrer_pass_the_csrf_check_but_not_without_the_
     assert response.status_code == 200 and "Demande enregistrée" in response.content.decode()
     elsewhere = {**data, "csrfmiddlewaretoken": token}
     assert client.post(reverse("citizen:recover"), elsewhere, HTTP_ORIGIN="https://ailleurs.example").status_code == 403
+
+
+def test_error_reports_mask_the_secret_of_a_link():
+    from mediature.sentry import scrub_event
+
+    event = scrub_event({"request": {"url": "https://mediature.example/suivi/acces/s3cr3t-ToKeN/", "method": "GET"}})
+    assert event["request"]["url"] == "https://mediature.example/suivi/acces/[masqué]/"
+
+
+def test_keys_and_events_write_no_reference_index_row(client, case):
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    open_page(client, case)
+    for model in (AccessKey, keys.AccessEvent):
+        assert not ReferenceIndex.objects.filter(base_content_type=ContentType.objects.get_for_model(model)).exists()
+
+
+def test_no_authority_may_take_the_spaces_address(client, platform_admin):
+    client.force_login(platform_admin)
+    response = client.post("/admin/collectivites/new/", {"name": "Suivi", "slug": "suivi", "type": "city"})
+    assert "réservé au suivi en ligne des dossiers" in response.content.decode()

@@ -15,3 +15,6 @@ It owns (an app of its own, label `citizen`):
 - agent_views.py, wagtail_hooks.py, templatetags/citizen_follow.py: on the case page, whether the citizen
   opened their page and when last, a new link, revocation, the printable letter with a code.
 """
+
+# The space's address (mediature/urls.py): no authority may take it as its slug (authorities/forms.py).
+CITIZEN_SPACE_SLUG = "suivi"

@@ -4,16 +4,9 @@ The link's secret is in its path (/suivi/acces/<secret>/), which the access log 
 for every citizen who opens their page from an email. Every logged value is masked the same way.
 """
 
-import re
-
 from gunicorn.glogging import Logger
 
-SECRET_PATH = re.compile(r"(/suivi/acces/)[^/?\s\"]+")
-MASK = r"\1[masqué]"
-
-
-def redact(value):
-    return SECRET_PATH.sub(MASK, value) if isinstance(value, str) else value
+from cases.citizen.masking import redact
 
 
 class RedactingLogger(Logger):

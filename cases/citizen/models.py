@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccessKey(models.Model):
+    # Found through nothing but their hash and case: Wagtail's reference index would add rows to each write.
+    wagtail_reference_index_ignore = True
+
     class Kind(models.TextChoices):
         LINK = "link", _("Lien personnel")
         LETTER_CODE = "letter_code", _("Code par courrier")
@@ -52,6 +55,8 @@ class AccessKey(models.Model):
 
 class AccessEvent(models.Model):
     """What happened in the citizen's space, for the agent's « suivi en ligne » box (no address, no IP)."""
+
+    wagtail_reference_index_ignore = True
 
     class Kind(models.TextChoices):
         OPENED = "opened", _("Page de suivi ouverte")
