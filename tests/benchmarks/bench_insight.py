@@ -28,8 +28,9 @@ from django.utils import timezone
 from authorities.models import Role
 from cases.choices import Channel, Gender, Originator, Outcome, Representation, Status
 from cases.insight import export
-from cases.insight.figures import Filters
+from cases.insight.figures import Filters, compute
 from cases.insight.models import Job, Kind
+from cases.insight.period import Period
 from cases.insight.scope import scope_for
 from cases.models import Case, Citizen, Domain
 from tests.benchmarks.scale.seed import Table, move_sequences
@@ -127,6 +128,32 @@ def timed_page(client, user, query: dict) -> tuple[float, int]:
     return statistics.median(times) * 1000, max(counts)
 
 
+def timed_figures(user, query: dict) -> float:
+    """The figures alone (their SQL and Python, no page around them): median in ms."""
+    scope = scope_for(user)
+    period = (
+        Period.last_twelve_months() if not query else Period(datetime.date(2000, 1, 1), datetime.date(2100, 12, 31))
+    )
+    times = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        compute(scope, period)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def timed_dashboard(client, user) -> float:
+    """Wagtail's dashboard, the cost of any admin page's frame (menu, sidebar) on this machine: median in ms."""
+    sign_in(client, user)
+    client.get(reverse("wagtailadmin_home"))
+    times = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        client.get(reverse("wagtailadmin_home"))
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
 def run_export(user, kind: str, traced: bool) -> tuple[float, int, float]:
     job = export.start_export(user, kind, scope_for(user), "banc d'essai", None, Filters())
     if traced:
@@ -153,7 +180,12 @@ def test_statistics_and_export_at_scale(client, db, platform_admin, django_captu
             ("three years", {"periode": "plage", "du": "2000-01-01", "au": "2100-12-31"}),
         ):
             median, queries = timed_page(client, user, query)
-            print(f"statistics page, {who}, {label}: median {median:.0f} ms, {queries} queries")
+            alone = timed_figures(user, query)
+            print(
+                f"statistics page, {who}, {label}: median {median:.0f} ms, {queries} queries"
+                f" (figures alone {alone:.0f} ms)"
+            )
+        print(f"admin dashboard, {who} (an admin page's frame): median {timed_dashboard(client, user):.0f} ms")
     for kind in (Kind.CSV, Kind.XLSX):
         seconds, size, _ = run_export(platform_admin, kind, traced=False)
         _, _, peak = run_export(platform_admin, kind, traced=True)
