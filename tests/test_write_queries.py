@@ -170,7 +170,8 @@ def test_inbound_message_processing_is_flat(authority, mail_settings):
         assert result.tasks == ["process_inbound"]
         return result
 
-    assert same_cost(authority, receive) <= 15
+    cost = same_cost(authority, receive)
+    assert cost <= 11, "store, lock, thread (loop guard only for our own Message-IDs, no savepoint), save, index"
 
 
 # The case page's writes -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from email.message import EmailMessage
 
 from django.http import Http404
 
-from cases.mail.reading import clean, decode_text, filename, header, is_file, is_words, parse
+from cases.mail.reading import clean, decode_text, disposition_of, filename, header, is_file, is_words, parse, type_of
 from cases.mail.sanitize import resolve_inline_images, sanitize_html
 from cases.models import Case, InboundEmail, Message
 
@@ -83,7 +83,7 @@ def original(case: Case, message: Message, url_for_cid) -> Original:
 def parts_of(part: EmailMessage, url_for_cid, depth: int = 0, index: list | None = None):
     index = index if index is not None else [0]
     index[0] += 1
-    content_type = part.get_content_type()
+    content_type = type_of(part)
     try:
         payload = b"" if part.is_multipart() else part.get_payload(decode=True) or b""
     except Exception:
@@ -92,7 +92,7 @@ def parts_of(part: EmailMessage, url_for_cid, depth: int = 0, index: list | None
         depth=depth,
         content_type=content_type,
         name=filename(part, index[0]) if not part.is_multipart() and is_file(part) else "",
-        disposition=part.get_content_disposition() or "",
+        disposition=disposition_of(part),
         charset=part.get_content_charset() or "",
         size=len(payload),
     )

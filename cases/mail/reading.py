@@ -71,12 +71,49 @@ def parse(raw: bytes) -> EmailMessage:
     return BytesParser(policy=policy.default).parsebytes(raw)
 
 
+def remembered(part: EmailMessage, key, read):
+    """What was read of a part, read once: policy.default parses a header again on every access, which was a
+    third of an email's processing time (the content type alone was read some fifty times per email)."""
+    memory = part.__dict__.setdefault("_mediature_read", {})
+    if key not in memory:
+        memory[key] = read()
+    return memory[key]
+
+
 def header(msg: EmailMessage, name: str) -> str:
+    return remembered(msg, ("header", name), lambda: read_header(msg, name))
+
+
+def read_header(msg: EmailMessage, name: str) -> str:
     try:
         value = msg.get(name)
     except Exception:  # a header the parser cannot model: fall back to its raw text
         value = next((raw for key, raw in msg.raw_items() if key.lower() == name), "")
     return clean(" ".join(str(value or "").split()))
+
+
+def type_of(part: EmailMessage) -> str:
+    return remembered(part, "type", part.get_content_type)
+
+
+def main_type(part: EmailMessage) -> str:
+    return type_of(part).split("/")[0]
+
+
+def disposition_of(part: EmailMessage) -> str:
+    return remembered(part, "disposition", lambda: part.get_content_disposition() or "")
+
+
+def name_of(part: EmailMessage) -> str:
+    """The file name the sender gave the part, "" when none (or one the parser cannot read)."""
+
+    def read() -> str:
+        try:
+            return clean(str(part.get_filename() or ""))
+        except Exception:
+            return ""
+
+    return remembered(part, "name", read)
 
 
 def addresses(msg: EmailMessage, *names: str) -> list[str]:
@@ -116,17 +153,9 @@ def decode_text(part: EmailMessage) -> str:
 
 
 def filename(part: EmailMessage, index: int) -> str:
-    try:
-        name = part.get_filename()
-    except Exception:
-        name = None
-    if name:
-        return clean(str(name))
-    extension = (
-        ".eml"
-        if part.get_content_type() in ATTACHED_EMAIL_TYPES
-        else mimetypes.guess_extension(part.get_content_type())
-    )
+    if name_of(part):
+        return name_of(part)
+    extension = ".eml" if type_of(part) in ATTACHED_EMAIL_TYPES else mimetypes.guess_extension(type_of(part))
     return f"piece-jointe-{index}{extension or ''}"
 
 
@@ -209,24 +238,19 @@ def body_of(html: str) -> str:
 
 
 def is_attachment(part: EmailMessage) -> bool:
-    return part.get_content_disposition() == "attachment"
+    return disposition_of(part) == "attachment"
 
 
 def is_words(part: EmailMessage, subtype: str) -> bool:
     """A text part the sender wrote in the body, not a .txt file attached: it has no file name. Its disposition
     does not count: the providers' webhooks rebuild every part after the first text as an « attachment »."""
-    if part.get_content_type() != f"text/{subtype}":
-        return False
-    try:
-        return not part.get_filename()
-    except Exception:
-        return True
+    return type_of(part) == f"text/{subtype}" and not name_of(part)
 
 
 def read_body(part: EmailMessage, prefer: str, body: Body) -> None:
     """Gather the body's pieces, preferring `prefer` ("html" or "plain") among alternatives."""
-    content_type = part.get_content_type()
-    if part.get_content_maintype() == "multipart" and part.is_multipart():
+    content_type = type_of(part)
+    if main_type(part) == "multipart" and part.is_multipart():
         children = list(part.iter_parts())
         if content_type == "multipart/alternative":
             readable = [child for child in children if can_read(child, prefer)] or [
@@ -247,7 +271,7 @@ def read_body(part: EmailMessage, prefer: str, body: Body) -> None:
         words = decode_text(part)
         if words.strip():  # a provider gives an empty HTML part to an email without one
             body.pieces.append(("text" if content_type == "text/plain" else "html", words))
-    elif part.get_content_maintype() == "image" and body.pieces:
+    elif main_type(part) == "image" and body.pieces:
         # An image after the words (phones, Apple Mail put one between two text parts): shown where it was.
         cid = header(part, "content-id").strip("<>") or f"image-{len(body.pieces)}@mediature"
         body.image_cids[id(part)] = cid
@@ -294,7 +318,7 @@ def read_files(msg: EmailMessage, content: Content, used: set, image_cids: dict)
     """Every part that is not words: a file (with its Content-ID), an attached email, or nothing (reports' blocks,
     signatures). Attached emails are not opened: their own files stay inside their .eml."""
     for index, part in enumerate(leaves(msg), start=1):
-        content_type = part.get_content_type()
+        content_type = type_of(part)
         if id(part) in used or content_type in SKIPPED_TYPES:
             continue
         if content_type in ATTACHED_EMAIL_TYPES:
@@ -312,7 +336,7 @@ def read_files(msg: EmailMessage, content: Content, used: set, image_cids: dict)
 
 def leaves(part: EmailMessage):
     """The parts that are not containers; an attached email is one leaf (its own parts belong to it)."""
-    if part.get_content_type() in ATTACHED_EMAIL_TYPES or not part.is_multipart():
+    if type_of(part) in ATTACHED_EMAIL_TYPES or not part.is_multipart():
         yield part
         return
     for child in part.iter_parts():
@@ -354,11 +378,6 @@ def attached_email(part: EmailMessage, index: int, content: Content) -> None:
 
 
 def is_file(part: EmailMessage) -> bool:
-    if is_attachment(part):
+    if is_attachment(part) or name_of(part):
         return True
-    try:
-        if part.get_filename():
-            return True
-    except Exception:
-        return True
-    return part.get_content_maintype() != "text" or bool(part.get("content-id"))
+    return main_type(part) != "text" or bool(header(part, "content-id"))

@@ -25,7 +25,16 @@ import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
-from cases.mail.reading import ATTACHED_EMAIL_TYPES, decode_text, header, inner_email, is_attachment, message_ids
+from cases.mail.reading import (
+    ATTACHED_EMAIL_TYPES,
+    decode_text,
+    header,
+    inner_email,
+    is_attachment,
+    main_type,
+    message_ids,
+    type_of,
+)
 from cases.models import InboundEmail, Message
 
 BOUNCE_SENDERS = ("mailer-daemon", "postmaster")
@@ -99,7 +108,7 @@ def report_of(msg: EmailMessage, sender: str) -> Report | None:
         return receipt(parts, referenced)
     if parts:
         return delivery_report(msg, parts, referenced)
-    if msg.get_content_type() == "multipart/report" or is_bounce(msg, sender):
+    if type_of(msg) == "multipart/report" or is_bounce(msg, sender):
         return Report(InboundEmail.Reason.BOUNCE, Message.State.UNDELIVERED, referenced + quoted_ids(msg))
     return None
 
@@ -108,7 +117,7 @@ def report_parts(part: EmailMessage):
     """The delivery status and read receipt parts of the email itself (never of an email attached to it).
 
     A provider's webhook may have turned one into a nameless text attachment: its fields still tell."""
-    content_type = part.get_content_type()
+    content_type = type_of(part)
     if content_type in STATUS_TYPES or content_type in RECEIPT_TYPES:
         yield part
     elif content_type not in ATTACHED_EMAIL_TYPES and part.is_multipart():
@@ -120,15 +129,15 @@ def report_parts(part: EmailMessage):
 
 def report_type(part: EmailMessage) -> str:
     """ "receipt" or "status", for a report part however the provider typed it."""
-    if part.get_content_type() in RECEIPT_TYPES:
+    if type_of(part) in RECEIPT_TYPES:
         return "receipt"
-    if part.get_content_type() in STATUS_TYPES:
+    if type_of(part) in STATUS_TYPES:
         return "status"
     return "receipt" if re.search(r"(?im)^disposition:", decode_text(part)) else "status"
 
 
 def is_bounce(msg: EmailMessage, sender: str) -> bool:
-    if sender.split("@")[0] in BOUNCE_SENDERS or msg.get("x-failed-recipients"):
+    if sender.split("@")[0] in BOUNCE_SENDERS or header(msg, "x-failed-recipients"):
         return True
     return not is_auto_reply(msg) and header(msg, "return-path") == "<>"
 
@@ -137,11 +146,11 @@ def quoted_ids(msg: EmailMessage) -> list[str]:
     """The Message-IDs a bounce quotes of our email: an attached original, its headers, or lines of its text."""
     found = []
     for part in msg.walk():
-        content_type = part.get_content_type()
+        content_type = type_of(part)
         if content_type in ATTACHED_EMAIL_TYPES:
             inner = inner_email(part)
             found += message_ids(header(inner, "message-id")) if inner is not None else []
-        elif not part.is_multipart() and part.get_content_maintype() in ("text", "message"):
+        elif not part.is_multipart() and main_type(part) in ("text", "message"):
             text = unfolded(fields_of(part))
             found += message_ids(" ".join(re.findall(r"(?im)^\s*message-id:\s*(.+)$", text)))
     return found
@@ -198,11 +207,11 @@ def is_auto_reply(msg: EmailMessage) -> bool:
     auto_submitted = header(msg, "auto-submitted").lower()
     if auto_submitted and auto_submitted != "no":
         return True
-    if msg.get("x-autoreply") or msg.get("x-autorespond") or msg.get("x-autoresponder"):
+    if header(msg, "x-autoreply") or header(msg, "x-autorespond") or header(msg, "x-autoresponder"):
         return True
     if header(msg, "precedence").lower() == "auto_reply":
         return True
     subject = header(msg, "subject")
-    if msg.get("x-auto-response-suppress") and OUT_OF_OFFICE_SUBJECT.match(subject):
+    if header(msg, "x-auto-response-suppress") and OUT_OF_OFFICE_SUBJECT.match(subject):
         return True
     return bool(CLIENT_AUTO_SUBJECT.match(subject))
