@@ -306,3 +306,19 @@ def test_a_download_is_written_to_the_audit_log(client, authority, agent):
 def test_every_export_column_has_a_french_header_and_authority_types_are_labelled():
     assert [column.header for column in export.COLUMNS] == REFERENCE_HEADERS + ADDED_HEADERS
     assert export.display(export.COLUMNS[2], Authority.Type.SUBDIVISION) == "Département"
+
+
+def test_my_exports_costs_the_same_queries_whatever_the_number_of_jobs(client, authority, agent):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sign_in(client, agent)
+    Job.objects.create(user=agent, kind=Kind.CSV, label="un", state=State.READY, finished_at=timezone.now())
+    client.get(reverse("insight_jobs"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("insight_jobs"))
+    for index in range(15):
+        Job.objects.create(user=agent, kind=Kind.XLSX, label=f"export {index}", state=State.QUEUED)
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(reverse("insight_jobs")).content.decode()
+    assert len(many) == len(one) and "export 14" in body
