@@ -101,7 +101,9 @@ def test_agent_replies_and_the_citizens_answer_comes_back_to_process(page, axe, 
     answer_card = thread.locator(f"[data-message='{answer.pk}']")
     assert f"Reçu de Camille Martin <{CITIZEN}>" in answer_card.inner_text()
     assert "La facture date du 3 mars" in answer_card.inner_text()
-    assert "Pourriez-vous préciser" not in answer_card.locator(".case-message-body").first.inner_text(), "quote stripped"
+    assert "Pourriez-vous préciser" not in answer_card.locator(".case-message-body").first.inner_text(), (
+        "quote stripped"
+    )
     assert answer_card.locator(".w-status", has_text="À traiter").is_visible()
     axe.assert_no_violations(page)
 
