@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "cases.referral",  # referrals of a case to another authority, an app of its own too (cases/referral/)
     "cases.insight",  # statistics, exports and reports, an app of its own too (cases/insight/)
     "cases.citizen",  # the citizen's case page without an account, an app of its own too (cases/citizen/)
+    "cases.notify",  # agents told of the citizens' answers, an app of its own too (cases/notify/)
     "pages",
     "dsfr",
     "widget_tweaks",

@@ -1,4 +1,4 @@
-"""Rendering tests for the 24 transactional emails (templates/emails/)."""
+"""Rendering tests for the 26 transactional emails (templates/emails/)."""
 
 import re
 from dataclasses import dataclass
@@ -44,6 +44,7 @@ EMAIL_NAMES = (
     "citizen_link",
     "citizen_withdrew",
     "document_ready",
+    "replies_received",
 )
 
 HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<!")
@@ -126,6 +127,7 @@ SUBJECTS = dict(
             "Dossier n°42 — Votre lien pour suivre votre dossier",
             "Dossier n°42 — Le requérant a retiré sa demande",
             "Votre export est prêt",
+            "2 nouvelles réponses sur vos dossiers",
         ),
         strict=True,
     )
@@ -418,6 +420,39 @@ SPECS += [
         variant="rapport",
     ),
 ]
+RECEIVED_AT = datetime(2026, 3, 12, 9, 5, tzinfo=PARIS)
+REPLIES = [
+    SimpleNamespace(number=42, sender="Camille D'Almeida", received_at=RECEIVED_AT, url=CASE_URL),
+    SimpleNamespace(number=17, sender="paul@exemple.fr", received_at=RECEIVED_AT, url=DUE_URL),
+]
+SPECS += [
+    Spec(
+        "replies_received",
+        {"recipient": AGENT, "items": REPLIES},
+        facts=("Jeanne", "2 messages sont arrivés", "Dossier n°42", "Camille D'Almeida", "12/03/2026 à 09:05"),
+        links=(CASE_URL, DUE_URL),
+    ),
+    Spec(
+        "replies_received",
+        {"recipient": AGENT, "items": REPLIES[:1]},
+        facts=("Un message est arrivé", "Dossier n°42", "Mes notifications"),
+        links=(CASE_URL,),
+        absent=("Dossier n°17",),
+        variant="une",
+    ),
+    Spec(
+        "agent_digest",
+        {
+            "recipient": AGENT,
+            "authorities": [],
+            "due_cases": [],
+            "replies": [SimpleNamespace(number=42, count=2, url=CASE_URL)],
+        },
+        facts=("Dossier n°42", "2 messages à traiter"),
+        links=(CASE_URL,),
+        variant="réponses",
+    ),
+]
 SPEC_PARAMS = [pytest.param(spec, id=spec.id) for spec in SPECS]
 
 # Every user-controlled value, replaced by a hostile one (only for keys the email uses).
@@ -429,6 +464,7 @@ EVIL_OVERRIDES = {
     "message": SimpleNamespace(subject=EVIL, html="<p>Bonjour</p>", text="Bonjour"),
     "rejected": [SimpleNamespace(name=EVIL, reason="Ce type de fichier n'est pas accepté.")],
     "due_cases": [SimpleNamespace(number=17, citizen_name=EVIL, due_date=date(2026, 3, 16), url=DUE_URL)],
+    "items": [SimpleNamespace(number=42, sender=EVIL, received_at=RECEIVED_AT, url=CASE_URL)],
 }
 
 
@@ -459,6 +495,8 @@ def test_subject(spec):
         expected = expected.replace("refusée", "acceptée")
     if spec.variant == "rapport":
         expected = "Votre rapport annuel est prêt"
+    if spec.name == "replies_received" and spec.variant == "une":
+        expected = "Nouvelle réponse sur le dossier n°42"
     assert render(spec.name, spec.context).subject == expected
 
 

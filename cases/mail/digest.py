@@ -4,7 +4,8 @@ Each agent gets one email listing, for the authorities where they are an agent,
 the unassigned open cases, and their own open cases due within one business
 day (or overdue), with the same limit as the workspace (`cases.dates.due_soon_limit`);
 main agents also get, per authority, how many closed cases will be anonymised within
-30 days (cases/privacy/retention.py), a count and a link, never a name.
+30 days (cases/privacy/retention.py), a count and a link, never a name; agents who chose to hear of the
+citizens' answers in the digest (cases/notify/) get their cases with messages to process.
 Closed cases are never counted (the original counted them).
 Nothing to say, no email. A digest already queued today for an agent is not
 queued again, and a lock keeps two schedulers from sending at the same time.
@@ -24,6 +25,7 @@ from cases.choices import Status
 from cases.dates import due_soon_limit, is_business_day
 from cases.mail.outbound import queue_email
 from cases.models import Case, Message
+from cases.notify.service import digest_cases
 from cases.privacy.retention import due_within_notice
 from cases.workspace.index import VIEW_UNASSIGNED, index_url
 
@@ -83,13 +85,11 @@ def send_digests(today: datetime.date) -> int:
             .order_by("due_date", "number")
         ]
         anonymisation = anonymisation_notice(agent)
-        if not authorities and not due_cases and not anonymisation:
+        replies = digest_cases(agent)
+        if not authorities and not due_cases and not anonymisation and not replies:
             continue
-        queue_email(
-            "agent_digest",
-            [agent.email],
-            {"recipient": agent, "authorities": authorities, "due_cases": due_cases, "anonymisation": anonymisation},
-        )
+        context = {"recipient": agent, "authorities": authorities, "due_cases": due_cases, "replies": replies}
+        queue_email("agent_digest", [agent.email], context | {"anonymisation": anonymisation})
         sent += 1
     return sent
 

@@ -54,6 +54,7 @@ from cases.models import (
     MessageCase,
     reply_signature,
 )
+from cases.notify.service import messages_arrived
 from cases.search.document import reindex_after_commit
 from cases.uploads import (
     EXTENSIONS,
@@ -292,6 +293,7 @@ def link_to_cases(message: Message, linked, target: Target, sender: str) -> None
         for case in new_cases
     )
     reindex_after_commit(case.pk for case in new_cases)  # bulk_create sends no post_save
+    messages_arrived(message, new_cases)  # the assignee told (cases/notify/), emailed or typed online alike
 
 
 def existing_message(message_id: str, from_header: str, fingerprint: str) -> Message | None:

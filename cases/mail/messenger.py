@@ -1,6 +1,7 @@
 """What the case page calls to write to the citizen and to third parties, and to work the inbox.
 
-- `send_case_message`: an agent's message, sanitised, sent as in the original:
+- `send_case_message`: an agent's message, sanitised, sent as in the original (a reply marks the
+  received message it answers processed):
   the citizen gets `case_message_to_citizen`, every other recipient shares one
   `case_message_to_third_party` email; each email is an outbox row with its own status.
 - `mark_processed`: the "Traité" toggle of an inbound message on one case.
@@ -22,6 +23,7 @@ from cases.access import cases_for
 from cases.mail.outbound import OutgoingEmail, platform_address, queue_emails, sender_named
 from cases.mail.sanitize import html_to_text, sanitize_html
 from cases.models import Case, CaseEvent, Message, MessageCase
+from cases.notify.service import bump_inbox_version
 from cases.uploads import CheckedFile, check_count, check_upload
 
 MAX_SUBJECT = 255
@@ -58,8 +60,11 @@ def ensure_agent_of(user, case: Case) -> None:
 
 
 @transaction.atomic
-def send_case_message(case: Case, sender_user, to, cc, subject: str, html: str, files=()) -> Message:
+def send_case_message(
+    case: Case, sender_user, to, cc, subject: str, html: str, files=(), answers: Message | None = None
+) -> Message:
     """Queue the agent's message; returns the email to the citizen when there is one, else the other one.
+    `answers`: the received message it replies to, marked processed with it (the agent may mark it back).
 
     Raises ValidationError (recipients, subject, empty body), RejectedFile (a file) or PermissionDenied.
     """
@@ -108,6 +113,9 @@ def send_case_message(case: Case, sender_user, to, cc, subject: str, html: str, 
             )
         )
     sent = queue_emails(emails)
+    if answers is not None and answers.direction == Message.Direction.IN:
+        MessageCase.objects.filter(case=case, message=answers, processed=False).update(processed=True)
+        bump_inbox_version()
     CaseEvent.objects.create(
         case=case,
         kind=CaseEvent.Kind.MESSAGE_SENT,
@@ -127,6 +135,7 @@ def mark_processed(case: Case, message: Message, processed: bool, user=None) -> 
     if link.processed is None:
         raise ValidationError("Seuls les messages reçus se marquent comme traités.")
     MessageCase.objects.filter(pk=link.pk).update(processed=bool(processed))
+    bump_inbox_version()  # the admin menu's count (cases/notify/)
 
 
 def recipient_suggestions(case: Case) -> list[str]:

@@ -7,7 +7,8 @@ and `cases/workflow.py` has no rule of its own for messages; an unassigned case
 must be able to answer its citizen too. `get_case_or_404` keeps everyone else
 out (404), and `cases.mail.messenger` checks the membership again.
 
-- `message_compose`: GET shows the form, POST sends through `send_case_message`.
+- `message_compose`: GET shows the form, POST sends through `send_case_message`; a reply to a received
+  message marks it processed (undone with its « Marquer à traiter »).
   `?reply_to=<pk>` (a message of this case only, else 404) pre-fills it: a
   received message → its sender; one of ours → its recipients (and, when it
   failed, its text, to send it again). The subject stays the same, without
@@ -23,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from wagtail.admin import messages as wagtail_messages
 
 from cases.mail.messenger import mark_processed, recipient_suggestions, send_case_message
 from cases.mail.sanitize import text_to_html
@@ -78,7 +80,9 @@ def message_compose(request: HttpRequest, number: int) -> HttpResponse:
             data = form.cleaned_data
             files = [(checked.name, checked.data) for checked in data["files"]]
             try:
-                send_case_message(case, request.user, data["to"], [], data["subject"], data["body"], files)
+                send_case_message(
+                    case, request.user, data["to"], [], data["subject"], data["body"], files, answers=original
+                )
             except PermissionDenied as error:
                 return refuse(request, case, error)
             except RejectedFile as rejected:
@@ -88,7 +92,14 @@ def message_compose(request: HttpRequest, number: int) -> HttpResponse:
             else:
                 count = len(data["to"])
                 done = "Message envoyé." if count == 1 else f"Message envoyé à {count} destinataires."
-                messages.success(request, done + " Son statut d'envoi s'affiche dans la messagerie du dossier.")
+                messages.success(request, done + " Son statut d'envoi s'affiche dans le fil du dossier.")
+                if original is not None and original.direction == Message.Direction.IN:
+                    wagtail_messages.info(
+                        request,
+                        f"Le message de {original.from_email} est marqué comme traité : « Marquer à traiter » "
+                        "sur ce message pour annuler.",
+                        buttons=[wagtail_messages.button(f"{case_url(case)}#message-{original.pk}", "Voir le message")],
+                    )
                 return redirect(case_url(case, THREAD))
         messages.error(request, "Rien n'a été envoyé : corrigez les erreurs signalées.")
     context = case_context(request, case) | {
