@@ -2,7 +2,7 @@
 
 import pytest
 
-from cases.mail.quotes import strip_html, strip_text
+from cases.mail.quotes import is_forward, strip_html, strip_text
 
 TEXT_REPLIES = [
     "Merci.\n\nLe mar. 12 mars 2024 à 10:15, Médiature <dossier-1@x.fr> a écrit :\n> Bonjour",
@@ -52,3 +52,37 @@ def test_html_replies_keep_only_what_was_written(client):
 def test_html_without_quote_is_unchanged():
     html = "<p>Bonjour</p><blockquote>Une citation voulue</blockquote>"
     assert strip_html(html) == html
+
+
+FORWARDS = [
+    "Voici leur réponse.\n\n---------- Message transféré ---------\nDe : Mairie <contact@mairie.fr>\nDate : 3 mars\n"
+    "Objet : Votre demande\n\nMadame, votre demande est refusée.",
+    "Voici leur réponse.\n\n-------- Forwarded Message --------\nSubject: Votre demande\nFrom: Mairie\n\n"
+    "Madame, votre demande est refusée.",
+    "Voici leur réponse.\n\nDébut du message réexpédié :\n\nDe: Mairie <contact@mairie.fr>\nObjet: Votre demande\n\n"
+    "Madame, votre demande est refusée.",
+]
+
+
+@pytest.mark.parametrize("text", FORWARDS)
+def test_a_forward_keeps_what_it_forwards(text):
+    """Quote stripping removes a reply's history, never a forward (issue #12): the town hall's answer stays."""
+    assert strip_text(text) == text
+
+
+def test_a_forward_in_html_is_kept_whole():
+    html = (
+        '<div dir="ltr">Voici leur réponse.</div><div class="gmail_quote"><div class="gmail_attr">'
+        "---------- Message transféré ---------<br>De : Mairie</div><div>Madame, votre demande est refusée.</div></div>"
+    )
+    assert strip_html(html) == html
+
+
+@pytest.mark.parametrize("subject", ["TR : Votre demande", "Fwd: Votre demande", "Fw: x", "WG: x"])
+def test_forward_subjects(subject):
+    assert is_forward(subject)
+
+
+@pytest.mark.parametrize("subject", ["RE: TR : Votre demande", "Transfert de mon dossier", "Réponse"])
+def test_other_subjects_are_no_forward(subject):
+    assert not is_forward(subject)

@@ -97,7 +97,10 @@ def reply_from_citizen(case: Case) -> bytes:
     msg["To"] = case.reply_address
     msg["Subject"] = f"Re: mon dossier, {LAST}"
     msg["Message-ID"] = "<reponse-1@courriel-perso.fr>"
-    msg.set_content(f"Bonjour, c'est encore {NEIGHBOUR} qui fait du bruit. Appelez-moi au 06 12 34 56 78.")
+    msg.set_content(
+        f"Bonjour, c'est encore {NEIGHBOUR} qui fait du bruit. Appelez-moi au 06 12 34 56 78.\n\n"
+        f"Le 3 mars 2024 à 10:15, Le médiateur a écrit :\n> Bonjour Madame {LAST},\n"  # kept in Message.full_html
+    )
     msg.add_attachment(PDF_BYTES + f"% {LAST}".encode(), maintype="application", subtype="pdf", filename="plainte.pdf")
     return msg.as_bytes()
 
@@ -166,6 +169,7 @@ def test_everything_personal_is_written_before_the_job(full_case):
     """The search below would pass on an empty database: first, it finds each value where the services put it."""
     assert "cases_citizen.last_name" in where_found(LAST)
     assert {"cases_message.text", "cases_inboundemail.raw", "cases_casesearch.document"} <= where_found(LAST)
+    assert "cases_message.full_html" in where_found(LAST)  # the quoted history, behind « Afficher le message complet »
     assert "cases_attachmentcontent.data" in where_found(LAST)
     assert {"cases_note.content", "cases_case.description", "cases_case.conclusion"} <= where_found(NEIGHBOUR)
     assert "cases_caseevent.data" in where_found(readable_phone(OLD_PHONE))

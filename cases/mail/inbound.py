@@ -91,7 +91,11 @@ def max_bytes() -> int:
 
 
 def store_raw(raw: bytes, door: str, *, envelope_sender: str = "", envelope_recipient: str = "") -> InboundEmail:
-    """Commit the raw email, then queue its processing. Raises InboundTooLarge over the size limit."""
+    """Commit the raw email, then queue its processing. Raises InboundTooLarge over the size limit.
+
+    The pipeline's one entry point, kept stable: the three doors and the citizen's online answer
+    (cases/citizen/answer.py, door « web ») call it with RFC 822 bytes; `process(pk)` may then be
+    called at once by the caller too (exactly once whoever runs first)."""
     if len(raw) > max_bytes():
         raise InboundTooLarge(f"Message de {len(raw)} octets, limite {max_bytes()} octets.")
     with transaction.atomic():

@@ -168,6 +168,8 @@ def erase_messages(numbers: list[int]) -> None:
         subject="",
         text="",
         html="",
+        full_html="",
+        fingerprint="",
         content_subject="",
         content_html="",
         rejected_files=[],
