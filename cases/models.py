@@ -574,6 +574,7 @@ class CaseEvent(models.Model):
         CITIZEN_LINK_SENT = "citizen_link_sent", _("Lien de suivi envoyé au requérant")
         CITIZEN_LINKS_REVOKED = "citizen_links_revoked", _("Liens de suivi révoqués")
         CITIZEN_LETTER_ISSUED = "citizen_letter_issued", _("Code de suivi par courrier émis")
+        CITIZEN_REFERRAL_ANSWER = "citizen_referral_answer", _("Réponse du requérant à la transmission")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -1,4 +1,4 @@
-"""Rendering tests for the 26 transactional emails (templates/emails/)."""
+"""Rendering tests for the 27 transactional emails (templates/emails/)."""
 
 import re
 from dataclasses import dataclass
@@ -45,6 +45,7 @@ EMAIL_NAMES = (
     "citizen_withdrew",
     "document_ready",
     "replies_received",
+    "referral_consent_request",
 )
 
 HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<!")
@@ -128,6 +129,7 @@ SUBJECTS = dict(
             "Dossier n°42 — Le requérant a retiré sa demande",
             "Votre export est prêt",
             "2 nouvelles réponses sur vos dossiers",
+            "Dossier n°42 — Votre accord est demandé pour transmettre votre dossier",
         ),
         strict=True,
     )
@@ -339,6 +341,18 @@ SPECS += [
         "citizen_link",
         {"case": CASE, "citizen": CITIZEN},
         facts=(*CASE_FACTS[:2], *FOLLOW_FACTS, "Mme D'Almeida", "ne le transmettez pas"),
+        links=(FOLLOW_URL,),
+    ),
+    Spec(
+        "referral_consent_request",
+        {"case": CASE, "citizen": CITIZEN, "to_authority": AUTHORITY},
+        facts=(
+            *CASE_FACTS[:2],
+            *FOLLOW_FACTS,
+            "Mme D'Almeida",
+            AUTHORITY.name,
+            "Rien ne sera transmis sans votre accord",
+        ),
         links=(FOLLOW_URL,),
     ),
     Spec(

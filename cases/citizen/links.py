@@ -18,7 +18,14 @@ from cases.models import Case, Message
 
 # The emails sent to a case's citizen, which carry the link (and « Dossier n°N — » in their subject).
 CITIZEN_TEMPLATES = frozenset(
-    {"case_acknowledgement", "case_message_to_citizen", "case_closed", "case_referred", "citizen_link"}
+    {
+        "case_acknowledgement",
+        "case_message_to_citizen",
+        "case_closed",
+        "case_referred",
+        "citizen_link",
+        "referral_consent_request",
+    }
 )
 
 

@@ -53,6 +53,25 @@ class AccessKey(models.Model):
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
 
+class ReferralAnswer(models.Model):
+    """The citizen's answer, on their page, to a referral proposed « par son suivi en ligne » (issue 16)."""
+
+    wagtail_reference_index_ignore = True
+
+    referral = models.OneToOneField(
+        "referral.Referral", on_delete=models.CASCADE, primary_key=True, related_name="citizen_answer"
+    )
+    agreed = models.BooleanField(_("accord du requérant"))
+    answered_at = models.DateTimeField(_("répondu le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("réponse du requérant à une transmission")
+        verbose_name_plural = _("réponses du requérant à une transmission")
+
+    def __str__(self) -> str:
+        return f"{'Accord' if self.agreed else 'Refus'} ({self.referral_id})"
+
+
 class AccessEvent(models.Model):
     """What happened in the citizen's space, for the agent's « suivi en ligne » box (no address, no IP)."""
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("dossier/repondre/", views.answer_page, name="answer"),
     path("dossier/documents/<int:attachment_pk>/", views.download, name="download"),
     path("dossier/retirer/", views.withdraw_page, name="withdraw"),
+    path("dossier/transmission/", views.referral_answer, name="referral_answer"),
     path("quitter/", views.leave, name="leave"),
     path("retrouver/", views.recover, name="recover"),
     path("code/", views.letter_code, name="letter_code"),

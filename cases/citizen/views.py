@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.citizen import answer, keys, recovery
+from cases.citizen import answer, consent, keys, recovery
 from cases.citizen import withdraw as withdrawal
 from cases.citizen.forms import AnswerForm, LetterCodeForm, RecoveryForm, WithdrawForm
 from cases.citizen.keys import CitizenSession
@@ -108,6 +108,7 @@ def case_page(request: HttpRequest, session: CitizenSession) -> TemplateResponse
         entries=entries,
         documents=citizen_documents(case, entries),
         sent=request.GET.get("envoye") == "1",
+        referral_question=None if case.anonymised_at else consent.question(case),
         page_url=authority_page_url(case),
     )
     return TemplateResponse(request, "citizen/case.html", context)
@@ -163,6 +164,16 @@ def withdraw_page(request: HttpRequest, session: CitizenSession) -> HttpResponse
             return redirect("citizen:case")
         confirming = True
     return TemplateResponse(request, "citizen/withdraw.html", page_context(session, form=form, confirming=confirming))
+
+
+@citizen_page
+@require_POST
+def referral_answer(request: HttpRequest, session: CitizenSession) -> HttpResponse:
+    """The citizen's yes or no to the referral proposed « par son suivi en ligne » (cases/citizen/consent.py)."""
+    referral = consent.question(session.case)
+    if referral is not None and request.POST.get("accord") in ("oui", "non"):
+        consent.answer(session.case, referral, request.POST["accord"] == "oui")
+    return redirect("citizen:case")
 
 
 @private

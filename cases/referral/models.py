@@ -23,6 +23,9 @@ class Consent(models.TextChoices):
     EMAIL = "email", _("Par courriel")
     PHONE = "phone", _("Par téléphone")
     LETTER = "letter", _("Par courrier")
+    # Asked on the citizen's case page (cases/citizen/consent.py): the receiving authority accepts only once
+    # the citizen has agreed there.
+    PAGE = "page", _("Par son suivi en ligne (la question lui est posée)")
 
 
 class State(models.TextChoices):

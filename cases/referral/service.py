@@ -18,6 +18,7 @@ from authorities.models import AGENT_ROLES, Authority, Membership
 from authorities.permissions import authority_ids_as
 from cases import audit
 from cases.choices import Status
+from cases.citizen import consent as consent_on_page
 from cases.mail.outbound import OutgoingEmail, queue_email, queue_emails
 from cases.models import Case, CaseEvent
 from cases.referral.models import Referral, State
@@ -87,6 +88,7 @@ def propose(actor, case: Case, to_authority: Authority, reason: str, note: str, 
     detail = f"À {to_authority.name} — {referral.get_reason_display()} ; accord du requérant recueilli {consent}"
     record(case, CaseEvent.Kind.REFERRAL_PROPOSED, actor, detail=detail, referral=referral.pk)
     tell_receiving_agents(referral, agents, actor)
+    consent_on_page.ask(referral)
     audit.record(actor, audit.Action.REFERRAL_PROPOSED, obj=case, detail={"to": to_authority.pk})
     return referral
 
@@ -156,6 +158,7 @@ def accept(actor, referral: Referral) -> Case:
     require_receiving_agent(actor, referral)
     case = locked(referral.case)
     referral = answerable(referral, case)
+    consent_on_page.require_consent(referral)
     require_open(
         case, "Ce dossier a été clôturé depuis la proposition : sa collectivité doit le réouvrir pour le transmettre."
     )
