@@ -181,7 +181,9 @@ def test_xlsx_header_and_a_known_case_column_by_column(known, agent):
     assert cells[3] == datetime.datetime(2026, 4, 1, 0, 30)  # a real date cell, Paris time
     assert cells[5] == datetime.datetime(2026, 4, 10)
     as_text = [
-        export.csv_text(value.date() if index == 5 else value) if isinstance(value, datetime.datetime) else value or ""
+        value.strftime("%Y-%m-%d" if index == 5 else "%Y-%m-%d %H:%M:%S")
+        if isinstance(value, datetime.datetime)
+        else value or ""
         for index, value in enumerate(cells)
     ]
     for header, value, wanted in zip(rows[0][1:], as_text[1:], KNOWN_ROW[1:], strict=True):

@@ -61,36 +61,42 @@ HEADERS = [column.header for column in COLUMNS]
 
 def local(value: datetime.datetime) -> datetime.datetime:
     """The instant as Paris wall-clock time, without time zone (what a spreadsheet cell holds)."""
-    return timezone.localtime(value, PARIS).replace(tzinfo=None)
+    return value.astimezone(PARIS).replace(tzinfo=None)
+
+
+def date_text(value: datetime.date) -> str:
+    """`yyyy-MM-dd HH:mm:ss` in Paris for an instant, `yyyy-MM-dd` for a day (a due date)."""
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(PARIS).strftime(DATETIME_FORMAT)
+    return value.strftime(DATE_FORMAT)
+
+
+def converter(column: source.Column, text: bool) -> Callable:
+    """How a column's values are written: French labels, « Oui » / « Non », Paris dates (as text for the CSV,
+    as date cells for the XLSX), empty for unknown. Chosen once per column, not tested again for each cell."""
+    if column.kind == source.BOOLEAN:
+        return lambda value: "" if value is None else (YES if value else NO)
+    if column.kind == source.CHOICE:
+        labels = column.labels()
+        return lambda value: labels.get(value, value) if value else ""
+    if column.kind == source.DATE:
+        write = date_text if text else lambda value: local(value) if isinstance(value, datetime.datetime) else value
+        return lambda value: "" if value is None else write(value)
+    return lambda value: "" if value is None else value
 
 
 def display(column: source.Column, value):
-    """A cell's value: French labels and « Oui » / « Non »; dates left as dates (each format writes its own)."""
-    if value is None or value == "":
-        return ""
-    if column.kind == source.BOOLEAN:
-        return YES if value else NO
-    if column.kind == source.CHOICE:
-        return column.labels().get(value, value)
-    if column.kind == source.DATE:
-        return local(value) if isinstance(value, datetime.datetime) else value
-    return value
+    """One cell as the XLSX holds it."""
+    return converter(column, text=False)(value)
 
 
-def rows_of(cases: QuerySet[Case]) -> Iterator[list]:
+def rows_of(cases: QuerySet[Case], text: bool) -> Iterator[list]:
     """The export's rows of these cases, newest first, read in chunks (a server-side cursor on PostgreSQL)."""
     names = [column.name for column in COLUMNS]
     ordered = source.rows(cases, *names).order_by("-created_at", "-number")
+    keyed = [(column.name, converter(column, text)) for column in COLUMNS]
     for row in ordered.iterator(chunk_size=READ_CHUNK):
-        yield [display(column, row[column.name]) for column in COLUMNS]
-
-
-def csv_text(value) -> str:
-    if isinstance(value, datetime.datetime):
-        return value.strftime(DATETIME_FORMAT)
-    if isinstance(value, datetime.date):
-        return value.strftime(DATE_FORMAT)
-    return str(value)
+        yield [convert(row[name]) for name, convert in keyed]
 
 
 def write_csv(rows: Iterable[list], path: Path, progress: Callable[[int], None]) -> int:
@@ -100,7 +106,7 @@ def write_csv(rows: Iterable[list], path: Path, progress: Callable[[int], None])
         writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
         writer.writerow(HEADERS)
         for count, row in enumerate(rows, start=1):
-            writer.writerow([csv_text(value) for value in row])
+            writer.writerow(row)
             if count % PROGRESS_EVERY == 0:
                 progress(count)
     return count
@@ -251,7 +257,7 @@ def run_export(job: Job) -> None:
 
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / file_name(job)
-        count = WRITERS[job.kind](rows_of(cases), path, progress)
+        count = WRITERS[job.kind](rows_of(cases, text=job.kind == Kind.CSV), path, progress)
         finish(job, path, count)
 
 
