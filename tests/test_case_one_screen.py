@@ -177,3 +177,16 @@ def test_headings_of_an_email_do_not_break_the_page_outline(client, agent, case)
     thread = thread_of(page(client, agent, case))
     assert "<p><strong>Votre dossier est clôturé</strong></p><p>Bonjour</p>" in thread
     assert "<h1" not in thread
+
+
+def test_the_keys_are_on_their_buttons_and_in_the_help_dialog(client, agent, authority):
+    """Wagtail's w-kbd controller (never while typing in a field) on each button, our script a static file."""
+    CaseFactory(authority=authority)
+    case = CaseFactory(authority=authority)
+    CaseFactory(authority=authority)
+    content = page(client, agent, case)
+    for key in "jkrna":
+        assert f'data-controller="w-kbd" data-w-kbd-key-value="{key}"' in content, key
+    assert "js/case-page.js" in content and "<script>" not in content.split("js/case-page.js")[1][:200]
+    dialog = content[content.index('id="keyboard-shortcuts-dialog"') :]
+    assert "Dossier suivant de la liste" in dialog and "M'attribuer le dossier" in dialog

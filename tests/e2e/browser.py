@@ -218,3 +218,47 @@ def open_public_statistics(page, url: str, year: int, check=lambda page: None) -
     page.wait_for_url(f"**annee={year}*")
     page.wait_for_selector("#graphique-received canvas")
     check(page)
+
+
+def agents_morning(page, replied, other, check=lambda page: None) -> None:
+    """Issue 11's morning, from the dashboard: the agent opens the case with the citizen's new reply (`replied`,
+    assigned to them), goes to the next case of the list with `j` and takes it with `a` (`other`, unassigned),
+    comes back with `k`, answers with `r`, adds a note with `n` in the thread, and saves the status and the due
+    date together in the side column. `check` judges each page (axe, design)."""
+    page.goto("/admin/")
+    page.get_by_role("link", name=re.compile(f"Dossier n°{replied.number}|^{replied.number}$")).first.click()
+    page.wait_for_url(f"**/admin/dossiers/{replied.number}/")
+    check(page)
+    page.keyboard.press("j")
+    page.wait_for_url(f"**/admin/dossiers/{other.number}/")
+    page.keyboard.press("a")
+    page.wait_for_selector(f"text=Dossier n°{other.number} vous est assigné.")
+    page.keyboard.press("k")
+    page.wait_for_url(f"**/admin/dossiers/{replied.number}/")
+
+    page.keyboard.press("r")  # the reply composer opens, the cursor in its editor
+    editor = draftail(page, "reply_body")
+    page.wait_for_function("() => document.activeElement.isContentEditable")
+    page.keyboard.type("Bonjour, nous avons bien reçu votre facture.")
+    wait_for_draftail_save(page, "reply_body", "bien reçu")
+    check(page)
+    editor.locator("xpath=ancestor::form").get_by_role("button", name="Envoyer").click()
+    page.wait_for_selector("text=Message envoyé.")
+    page.wait_for_selector("text=est marqué comme traité")
+
+    page.keyboard.press("n")
+    draftail(page, "id_content")
+    page.wait_for_function("() => document.activeElement.isContentEditable")
+    page.keyboard.type("Appel de la requérante : elle confirme le montant.")
+    page.keyboard.press("j")  # typed in the editor: a letter, not a shortcut
+    wait_for_draftail_save(page, "id_content", "montant.j")
+    page.get_by_role("button", name="Enregistrer la note").click()
+    page.wait_for_selector("text=Note ajoutée.")
+    assert page.url.endswith(f"/admin/dossiers/{replied.number}/#fil-section")
+
+    facts = page.locator("form.case-facts-form")
+    facts.get_by_label("Avancement").select_option("waiting_for_administration")
+    facts.get_by_label("Échéance").fill("2099-01-15")
+    facts.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_selector("text=Informations du dossier enregistrées.")
+    check(page)
