@@ -234,6 +234,12 @@ def test_a_report_moves_our_email_and_reaches_no_case(inbox, case, sent, door, f
     assert sent.status == status
 
 
+def test_a_delayed_email_is_shown_as_such_on_the_case(inbox, client, agent, case, sent):
+    inbox("mta", real("mail_report_422.eml").replace(REPORTS[2][1].encode(), sent.message_id.encode()))
+    page = case_page(client, agent, case)
+    assert "Distribution retardée" in page and "Non distribué" not in page
+
+
 def test_a_delivered_report_marks_our_email_delivered(inbox, case, sent):
     """OpenSMTPD's delay report as it reads once delivered (its Action and Status are the test's)."""
     raw = real("sisimai_lhost-opensmtpd-06.eml").replace(
