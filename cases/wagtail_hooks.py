@@ -12,18 +12,19 @@ from wagtail_modeladmin.options import modeladmin_register
 
 from authorities.models import Role
 from authorities.permissions import authority_ids_as
-from cases.workspace.index import VIEW_MINE, VIEW_TITLES, VIEW_UNASSIGNED, CaseAdmin, index_url
+from cases.workspace.index import can_use_index
 from cases.workspace.lists import ListsGroup
+from cases.workspace.state import ME, NOBODY, index_url
 
-case_admin = modeladmin_register(CaseAdmin)
 modeladmin_register(ListsGroup)
+CASES_MENU_ORDER = 100
 
 
 class AgentMenuItem(MenuItem):
     """Shown to agents only (the case index's own rule)."""
 
     def is_shown(self, request) -> bool:
-        return CaseAdmin.permission_helper_class(CaseAdmin.model).user_can_list(request.user)
+        return can_use_index(request.user)
 
 
 class MainAgentMenuItem(MenuItem):
@@ -35,18 +36,18 @@ class MainAgentMenuItem(MenuItem):
 
 class AgentSubmenuMenuItem(SubmenuMenuItem):
     def is_shown(self, request) -> bool:
-        return CaseAdmin.permission_helper_class(CaseAdmin.model).user_can_list(request.user)
+        return can_use_index(request.user)
 
 
 @hooks.register("register_admin_menu_item")
 def register_cases_menu() -> MenuItem:
-    """« Dossiers »: my cases, unassigned cases, all cases, and recording a request."""
+    """« Dossiers »: the open cases, mine, the unassigned ones, and recording a request."""
     items = [
-        AgentMenuItem(VIEW_TITLES[VIEW_MINE], index_url(VIEW_MINE), name="mes-dossiers", icon_name="user", order=10),
-        AgentMenuItem("Non assignés", index_url(VIEW_UNASSIGNED), name="non-assignes", icon_name="help", order=20),
         AgentMenuItem(
-            VIEW_TITLES[None], index_url(), name="tous-les-dossiers", icon_name="folder-open-inverse", order=30
+            "Dossiers ouverts", index_url(), name="dossiers-ouverts", icon_name="folder-open-inverse", order=5
         ),
+        AgentMenuItem("Mes dossiers", index_url(mediateur=ME), name="mes-dossiers", icon_name="user", order=10),
+        AgentMenuItem("Non assignés", index_url(mediateur=NOBODY), name="non-assignes", icon_name="help", order=20),
         AgentMenuItem("Transmissions", reverse("referrals"), name="transmissions", icon_name="resubmit", order=35),
         AgentMenuItem("Enregistrer une saisine", reverse("case_intake"), name="saisine", icon_name="plus", order=40),
         MainAgentMenuItem(
@@ -54,7 +55,7 @@ def register_cases_menu() -> MenuItem:
         ),
     ]
     return AgentSubmenuMenuItem(
-        "Dossiers", Menu(items=items), name="dossiers", icon_name="folder-open-inverse", order=CaseAdmin.menu_order
+        "Dossiers", Menu(items=items), name="dossiers", icon_name="folder-open-inverse", order=CASES_MENU_ORDER
     )
 
 

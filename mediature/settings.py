@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cases.insight",  # statistics, exports and reports, an app of its own too (cases/insight/)
     "cases.citizen",  # the citizen's case page without an account, an app of its own too (cases/citizen/)
     "cases.notify",  # agents told of the citizens' answers, an app of its own too (cases/notify/)
+    "cases.workspace",  # the case index and its saved views, an app of its own too (cases/workspace/)
     "pages",
     "dsfr",
     "widget_tweaks",

@@ -128,7 +128,7 @@ def test_search_combines_with_filters_and_keeps_the_index_order(client, agent, c
     first, _ = cases
     with committed():
         mine = CaseFactory(authority=authority, assignee=agent, description="Autre facture contestée.")
-    assert found(client, agent, "facture", vue="mes-dossiers") == {mine.number}
+    assert found(client, agent, "facture", mediateur="moi") == {mine.number}
     client.force_login(agent)
     numbers = [case.number for case in client.get(INDEX_URL, {"q": "facture"}).context["object_list"]]
     assert numbers == [mine.number, first.number]  # newest first, as without a search

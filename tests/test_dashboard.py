@@ -83,11 +83,32 @@ def test_my_cases_with_unprocessed_messages(client, agent, authority):
     colleague_case = CaseFactory(authority=authority, assignee=member_of(authority, Role.AGENT))
     unprocessed(colleague_case)
     quiet = CaseFactory(authority=authority, assignee=agent)
+    new_request = CaseFactory(authority=authority)
+    unprocessed(new_request)
     content = panel(home(client, agent), "mes-messages-a-traiter")
     assert mine.label in content
     assert "2 messages à traiter" in content
+    assert new_request.label in content, "an unassigned case's reply waits for the agents of its authority"
     assert colleague_case.label not in content
     assert quiet.label not in content
+
+
+def test_unassigned_cases_newest_first(client, agent, authority):
+    older, newer = CaseFactory.create_batch(2, authority=authority)
+    type(older).objects.filter(pk=older.pk).update(created_at=newer.created_at.replace(year=2020))
+    content = panel(home(client, agent), "dossiers-non-assignes")
+    assert content.index(newer.label) < content.index(older.label)
+
+
+def test_the_agents_dashboard_shows_their_work_not_a_page_search(client, agent, editor):
+    content = home(client, agent)
+    assert "<title>Tableau de bord - Médiature</title>" in content
+    assert "Wagtail</title>" not in content
+    assert "Rechercher toutes les pages" not in content and "Rechercher une page" not in content
+    assert 'action="/admin/dossiers/"' in content and "data-case-search" in content
+    editors = home(client, editor)
+    assert "Rechercher une page du site" in editors, "editors keep the page search"
+    assert "data-case-search" not in editors
 
 
 def test_unassigned_cases_of_my_authority(client, agent, authority, other_authority):
@@ -126,12 +147,12 @@ def test_panels_link_to_the_case_page_and_the_index(client, agent, authority):
     case = CaseFactory(authority=authority)
     content = panel(home(client, agent), "dossiers-non-assignes")
     assert f'href="{reverse("case:detail", args=[case.number])}"' in content
-    assert 'href="/admin/dossiers/?vue=non-assignes&amp;etat=ouverts"' in content
+    assert 'href="/admin/dossiers/?mediateur=aucun"' in content
 
 
 def test_empty_states_are_in_french(client, agent):
     content = home(client, agent)
-    assert "Aucun message à traiter sur vos dossiers." in content
+    assert "Aucun message à traiter sur vos dossiers ni sur les dossiers non assignés." in content
     assert "Tous les dossiers ouverts ont un médiateur." in content
     assert "Aucune échéance proche ou dépassée sur vos dossiers ouverts." in content
 

@@ -61,7 +61,7 @@ def test_each_agent_gets_their_digest_at_half_past_seven(setup, agent, django_ca
     assert f"Dossier n°{setup['due'].number}" in body
     assert body.count("Dossier n°") == 1, "far and closed cases are left out"
     assert by_recipient[agent.email].subject == "Récapitulatif du médiateur"
-    assert f"{settings.SITE_URL}/admin/dossiers/?vue=non-assignes\n" in body, "unassigned: the index's view"
+    assert f"{settings.SITE_URL}/admin/dossiers/?mediateur=aucun\n" in body, "unassigned: the index's view"
     assert f"{settings.SITE_URL}/admin/dossiers/{setup['due'].number}/\n" in body, "a due case: its page"
 
 

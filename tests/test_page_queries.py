@@ -42,7 +42,10 @@ WORKSPACE = 1
 # statement on PostgreSQL, the chain's head and the row together; on SQLite three, inside a savepoint whose
 # opening and release count too).
 AUDIT_ROW = 1 if connection.vendor == "postgresql" else 5
-INDEX_DATA = {"list": 4, "narrowed": 5, "search": 5 + AUDIT_ROW}
+# The index (cases/workspace/index.py): the saved views, the tabs' bounded counts (one query for all), the
+# list's count, the page's rows, their newest events' authors, the domain and agent filters' choices; a sorted
+# list reads the page's case numbers before its rows; a search counts up to 1 000 and writes its audit row.
+INDEX_DATA = {"list": 7, "sorted": 8, "search": 8 + AUDIT_ROW}
 # Totals and rows of the three case panels, and the referrals waiting for the user's authorities (one query).
 DASHBOARD_DATA = 5
 # The case, its message links, documents (message files included), notes, events, similar cases, its previous /
@@ -92,11 +95,12 @@ def agent_client(client, agent):
     ("params", "kind"),
     [
         ("", "list"),
-        ("?vue=mes-dossiers", "list"),
-        ("?vue=non-assignes", "list"),
-        ("?etat=ouverts", "narrowed"),
-        ("?vue=mes-dossiers&etat=ouverts&o=4", "narrowed"),
-        ("?o=0", "list"),
+        ("?mediateur=moi", "list"),
+        ("?mediateur=aucun", "list"),
+        ("?etat=tous", "list"),
+        ("?mediateur=moi&etat=tous&tri=echeance", "sorted"),
+        ("?tri=-activite", "sorted"),
+        ("?tri=a-traiter&avancement=to_process", "sorted"),
         ("?q=Dupont", "search"),
     ],
 )

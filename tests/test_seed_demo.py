@@ -104,7 +104,7 @@ def test_the_demo_cases_are_found_by_the_search_at_once(seeded, client):
     client.force_login(User.objects.get(email="agent@demo.example"))
 
     def search(term: str):
-        return client.get("/admin/dossiers/", {"q": term}).context
+        return client.get("/admin/dossiers/", {"q": term, "etat": "tous"}).context
 
     assert towed and search("fourrière")["result_count"] == towed
     assert citizen.case_id in {

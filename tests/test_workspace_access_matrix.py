@@ -44,7 +44,7 @@ def assert_login_redirect(response):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
-    "params", [{}, {"vue": "non-assignes"}, {"q": "__number__"}, {"q": "Zébulon"}, {"q": "chantier"}]
+    "params", [{}, {"mediateur": "aucun"}, {"q": "__number__"}, {"q": "Zébulon"}, {"q": "chantier"}]
 )
 def test_case_index_and_search(client, user_for, role, case, other_agent, params):
     user_for(role)
@@ -136,3 +136,60 @@ def test_lists(client, user_for, role, authority, other_agent):
         "platform_admin": (200, 302, 200, 200),
     }[role]
     assert (index.status_code, edit_own.status_code, edit_platform.status_code, create.status_code) == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_bulk_actions(client, user_for, role, case, other_agent):
+    """Only the case's agents change it; another authority's agent is refused whole, without its data."""
+    from cases.models import MessageCase
+    from tests.test_bulk_actions import inbound
+
+    inbound(case)
+    user_for(role)
+    data = {"dossiers": [case.number], "action": "traites", "next": "/admin/dossiers/"}
+    preview = client.post("/admin/dossiers/actions/", data)
+    response = client.post("/admin/dossiers/actions/", data | {"confirm": "1"})
+    processed = not MessageCase.objects.filter(case=case, processed=False).exists()
+    if role == "anonymous":
+        assert_login_redirect(preview)
+        assert_login_redirect(response)
+    elif role in ("editor", "platform_admin"):
+        assert (preview.status_code, response.status_code) == (404, 404)
+    elif role in CASE_READERS:
+        assert preview.status_code == 200 and case.citizen.full_name in preview.content.decode()
+        assert response.status_code == 302
+    else:
+        assert (preview.status_code, response.status_code) == (302, 302)
+        assert case.citizen.full_name not in client.get(preview.url).content.decode()
+    assert processed is (role in CASE_READERS)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_saving_a_view(client, user_for, role, authority, other_agent):
+    from cases.workspace.models import SavedView
+
+    user = user_for(role)
+    response = client.post("/admin/dossiers/vues/", {"name": "Ma vue", "query": "mediateur=moi"})
+    if role == "anonymous":
+        assert_login_redirect(response)
+    else:
+        assert response.status_code == (404 if role in ("editor", "platform_admin") else 302)
+    saved = SavedView.objects.filter(name="Ma vue")
+    assert saved.exists() is (role in {"main_agent", "agent", "other_agent"})
+    if saved.exists():
+        assert saved.get().owner == user
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_deleting_a_shared_view(client, user_for, role, authority, other_agent):
+    """A view shared with the authority: its main agent deletes it, its agents may not, others get 404."""
+    from cases.workspace.models import SavedView
+
+    view = SavedView.objects.create(name="Vue de l'équipe", query="mediateur=aucun", authority=authority)
+    user_for(role)
+    response = client.post(reverse("case_saved_view_delete", args=[view.pk]))
+    if role == "anonymous":
+        assert_login_redirect(response)
+    else:
+        assert response.status_code == (302 if role in CASE_READERS else 404)
+    assert SavedView.objects.filter(pk=view.pk).exists() is (role != "main_agent")

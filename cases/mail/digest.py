@@ -27,7 +27,7 @@ from cases.mail.outbound import queue_email
 from cases.models import Case, Message
 from cases.notify.service import digest_cases
 from cases.privacy.retention import due_within_notice
-from cases.workspace.index import VIEW_UNASSIGNED, index_url
+from cases.workspace.state import NOBODY, index_url
 
 PARIS = ZoneInfo("Europe/Paris")
 DIGEST_HOUR = 7
@@ -53,7 +53,7 @@ def absolute(path: str) -> str:
 def send_digests(today: datetime.date) -> int:
     due_limit = due_soon_limit(today)
     start_of_day = datetime.datetime.combine(today, datetime.time.min, tzinfo=PARIS)
-    unassigned_url = absolute(index_url(VIEW_UNASSIGNED))
+    unassigned_url = absolute(index_url(mediateur=NOBODY))
     agents = User.objects.filter(is_active=True, memberships__role__in=AGENT_ROLES).distinct().order_by("pk")
     sent = 0
     for agent in agents:

@@ -1,9 +1,13 @@
-"""The agents' workspace pages in Wagtail's admin that read many cases at once.
+"""The agents' workspace pages in Wagtail's admin that read many cases at once (a Django app, label `workspace`).
 
-- `index`: the case index at /admin/dossiers/ (a wagtail-modeladmin list: views, filters, search, pages).
+- `state`: a list of cases named by its URL (filters, sort), its ordered cases and, for the case page,
+  the previous and next case of the list (`neighbours`).
+- `index`: the case index at /admin/dossiers/ (dense triage rows, one set of filters, sort, pager).
+- `saved_views`: the index's tabs, built-in or saved by an agent (own) or a main agent (the authority's).
+- `bulk`: the actions on the selected rows, at /admin/dossiers/actions/.
 - `dashboard`: the case panels of Wagtail's home page (dashboard) and the authority switcher.
 - `lists`: the two-level lists (domains, competent third parties) as modeladmin lists.
 
-They are registered with Wagtail by cases/wagtail_hooks.py; the page of one case lives in cases/views/.
-Every case query goes through cases/access.py.
+Their URLs are registered by cases/workspace/wagtail_hooks.py, the menu by cases/wagtail_hooks.py; the page
+of one case lives in cases/views/. Every case query goes through cases/access.py.
 """

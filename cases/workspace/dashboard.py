@@ -1,8 +1,9 @@
 """The agents' dashboard: Wagtail home panels (construct_homepage_panels, cases/wagtail_hooks.py).
 
-For an agent: « Mes dossiers avec des messages à traiter », « Dossiers non
-assignés » of their authorities and « Mes échéances » (open cases due within
-one business day, overdue ones included). An agent of several authorities
+For an agent: a case search, « Messages à traiter » (on their own cases and on the
+unassigned cases of their authorities, so a new request with a reply waiting is
+seen), « Dossiers non assignés » of their authorities (newest first) and « Mes
+échéances » (open cases due within one business day, overdue ones included). An agent of several authorities
 gets a switcher choosing the authority whose panels are shown (`collectivite`
 GET parameter, remembered in the session, checked against their memberships).
 Platform admins who are not agents get quick links to authorities and lists
@@ -30,7 +31,8 @@ from authorities.permissions import is_platform_admin
 from cases.access import agent_authorities, cases_for
 from cases.dates import due_soon_limit, due_state
 from cases.models import Case
-from cases.workspace.index import VIEW_MINE, VIEW_UNASSIGNED, case_detail_url, index_url
+from cases.workspace.index import case_detail_url
+from cases.workspace.state import ME, NOBODY, index_url
 
 SESSION_KEY = "dashboard_authority"
 PANEL_LIMIT = 10
@@ -110,17 +112,17 @@ class CasePanel(Component):
 class UnprocessedMessagesPanel(CasePanel):
     name = "mes-messages-a-traiter"
     order = 50
-    heading = "Mes dossiers avec des messages à traiter"
-    empty = "Aucun message à traiter sur vos dossiers."
-    link_label = "Voir mes dossiers"
+    heading = "Messages à traiter (mes dossiers et dossiers non assignés)"
+    empty = "Aucun message à traiter sur vos dossiers ni sur les dossiers non assignés."
+    link_label = "Voir les dossiers ouverts"
     ordering = ("-unprocessed_count", "-number")
 
     @staticmethod
     def condition(request) -> Q:
-        return Q(assignee=request.user, unprocessed_count__gt=0)
+        return (Q(assignee=request.user) | Q(assignee__isnull=True)) & Q(unprocessed_count__gt=0)
 
     def get_link(self) -> str:
-        return index_url(VIEW_MINE)
+        return index_url()  # the open cases, those with messages to process first
 
 
 class UnassignedPanel(CasePanel):
@@ -129,14 +131,14 @@ class UnassignedPanel(CasePanel):
     heading = "Dossiers non assignés"
     empty = "Tous les dossiers ouverts ont un médiateur."
     link_label = "Voir tous les dossiers non assignés"
-    ordering = ("created_at",)
+    ordering = ("-created_at", "-number")
 
     @staticmethod
     def condition(request) -> Q:
         return Q(closed_at__isnull=True, assignee__isnull=True)
 
     def get_link(self) -> str:
-        return index_url(VIEW_UNASSIGNED) + "&etat=ouverts"
+        return index_url(mediateur=NOBODY)
 
 
 class DueSoonPanel(CasePanel):
@@ -152,7 +154,7 @@ class DueSoonPanel(CasePanel):
         return Q(closed_at__isnull=True, assignee=request.user, due_date__lte=due_soon_limit())
 
     def get_link(self) -> str:
-        return index_url(VIEW_MINE) + "&etat=ouverts"
+        return index_url(mediateur=ME, tri="echeance")
 
 
 PANELS = (UnprocessedMessagesPanel, UnassignedPanel, DueSoonPanel)
@@ -161,6 +163,16 @@ PANELS = (UnprocessedMessagesPanel, UnassignedPanel, DueSoonPanel)
 def case_panels(request) -> list[CasePanel]:
     totals = PanelTotals(request)
     return [panel(request, totals) for panel in PANELS]
+
+
+class CaseSearchPanel(Component):
+    """The dashboard's search: a case number, a name or words, answered by the case index."""
+
+    template_name = "cases/admin/dashboard/case_search.html"
+    order = 30
+
+    def get_context_data(self, parent_context):
+        return {"url": index_url()}
 
 
 class AuthoritySwitcherPanel(Component):
@@ -201,6 +213,7 @@ def construct_homepage_panels(request, panels: list) -> None:
         panels[:] = [panel for panel in panels if not isinstance(panel, PAGE_PANELS)]
     authorities = agent_authorities(request.user)
     if authorities:
+        panels.append(CaseSearchPanel())
         if len(authorities) > 1:
             panels.append(AuthoritySwitcherPanel(request))
         panels.extend(case_panels(request))

@@ -26,7 +26,19 @@ next case numbers in one query, even after the case left that list (assigned, cl
 import dataclasses
 from urllib.parse import urlencode
 
-from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models import Case as Choose
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -52,13 +64,19 @@ def last_activity():
     )
 
 
-# Sort key of `tri` → the fields it orders by (ascending), a case number breaking ties.
+def status_rank() -> Choose:
+    """The statuses in the order a case goes through them (« À traiter » … « Clôture »), not alphabetically."""
+    ranks = [When(status=value, then=Value(rank)) for rank, value in enumerate(Status.values)]
+    return Choose(*ranks, output_field=IntegerField())
+
+
+# Sort key of `tri` → what it orders by (ascending), a case number breaking ties.
 SORTS = {
     "numero": ("number",),
     "requerant": ("citizen__last_name", "citizen__first_name"),
     "objet": ("description",),
     "domaine": ("domain__name",),
-    "avancement": ("status",),
+    "avancement": (status_rank(),),
     "mediateur": ("assignee__last_name", "assignee__first_name"),
     "echeance": ("due_date",),
     "activite": ("last_activity_at",),
@@ -124,8 +142,7 @@ class ListState:
         return urlencode(params)
 
     def url(self, **changes) -> str:
-        query = self.query_string(**changes)
-        return index_url() + (f"?{query}" if query else "")
+        return list_url(self.query_string(**changes))
 
     @property
     def searched(self) -> bool:
@@ -151,9 +168,14 @@ class ListState:
 
 def index_url(**params) -> str:
     """The case index, with state parameters (`mediateur=ME`, `etat=ALL` …)."""
-    url = reverse("dossiers_modeladmin_index")  # the index's URL name until it leaves modeladmin
+    url = reverse("case_index")
     query = ListState.from_query(urlencode(params)).query_string() if params else ""
     return f"{url}?{query}" if query else url
+
+
+def list_url(query: str) -> str:
+    """The index showing the list of a (canonical) query string."""
+    return index_url() + (f"?{query}" if query else "")
 
 
 def filter_condition(state: ListState, user) -> Q:
@@ -206,7 +228,8 @@ def sort_order(state: ListState) -> list:
         return list(DUE_ORDER)
     key = state.tri.removeprefix("-")
     descending = state.tri.startswith("-")
-    order = [F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True) for name in SORTS[key]]
+    fields = [F(field) if isinstance(field, str) else field for field in SORTS[key]]
+    order = [field.desc(nulls_last=True) if descending else field.asc(nulls_last=True) for field in fields]
     if key != "numero":
         order.append(F("number").desc())
     return order

@@ -217,6 +217,49 @@ def open_public_statistics(page, url: str, year: int, check=lambda page: None) -
     page.get_by_role("button", name="Afficher", exact=True).click()
     page.wait_for_url(f"**annee={year}*")
     page.wait_for_selector("#graphique-received canvas")
+
+
+def rows_on_screen(page) -> int:
+    """How many case rows of the index are wholly inside the viewport, as the page first shows them."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('[data-case-row]')].filter((row) => {
+            const box = row.getBoundingClientRect();
+            return box.top >= 0 && box.bottom <= window.innerHeight;
+        }).length"""
+    )
+
+
+def triage_and_bulk_assign(page, numbers: list[int], check=lambda page: None) -> None:
+    """On the case index: the unassigned cases by due date through the filters and a column header, then the
+    cases `numbers` selected and assigned to oneself, confirmed once; `check` judges each page."""
+    page.goto("/admin/dossiers/")
+    check(page)
+    page.get_by_label("Médiateur", exact=True).select_option(label="Non assigné")
+    page.get_by_role("button", name="Filtrer").click()
+    page.wait_for_url("**/admin/dossiers/?mediateur=aucun")
+    page.locator("thead").get_by_role("link", name=re.compile("^Échéance")).click()
+    page.wait_for_url("**/admin/dossiers/?mediateur=aucun&tri=echeance")
+    check(page)
+    for number in numbers:
+        page.get_by_label(f"Sélectionner le dossier n°{number}", exact=True).check()
+    page.get_by_text(f"{len(numbers)} dossiers sélectionnés").wait_for()
+    page.locator("#case-bulk").get_by_label("Action").select_option(label="Assigner")
+    page.locator("#case-bulk").get_by_label("Assigner à").select_option(label="Moi")
+    page.get_by_role("button", name="Appliquer à la sélection…").click()
+    page.wait_for_url("**/admin/dossiers/actions/")
+    check(page)
+    page.get_by_role("button", name="Confirmer").click()
+    page.wait_for_url("**/admin/dossiers/?mediateur=aucun&tri=echeance")
+    page.get_by_text(f"M'assigner : {len(numbers)} dossiers modifiés.").wait_for()
+    check(page)
+
+
+def save_current_view(page, name: str, check=lambda page: None) -> None:
+    """Save the index's current list under `name`; it comes back as the current tab."""
+    page.get_by_text("Enregistrer cette vue").click()
+    page.get_by_label("Nom de la vue").fill(name)
+    page.locator(".case-save-view").get_by_role("button", name="Enregistrer").click()
+    page.get_by_text(f"Vue « {name} » enregistrée").wait_for()
     check(page)
 
 
