@@ -27,9 +27,11 @@ def test_query_string_is_canonical_and_keeps_filters_and_sort():
     assert state.query_string(tri="") == "avancement=to_process&mediateur=moi"
 
 
-def test_legacy_view_parameter_still_reads():
+def test_legacy_parameters_still_read():
     assert ListState.from_query("vue=non-assignes").mediateur == "aucun"
     assert ListState.from_query("vue=mes-dossiers").mediateur == "moi"
+    former = ListState.from_query("status__exact=to_process&channel__exact=phone")
+    assert former.query_string() == "avancement=to_process&saisine=phone"
 
 
 def test_sort_link_goes_ascending_then_descending():

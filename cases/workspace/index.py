@@ -140,7 +140,7 @@ def page_rows(state: ListState, cases: QuerySet[Case], flagged: int | None, star
     return [rows[number] for number in numbers if number in rows]
 
 
-def activity_author(event: CaseEvent, case: Case) -> str:
+def activity_author(event: CaseEvent) -> str:
     """Who made the case's newest event: an agent, or the citizen (a request or a reply received)."""
     if event.actor_id:
         return person(event.actor)
@@ -262,7 +262,7 @@ class CaseIndex:
                     "citizen": case.citizen.full_name if hasattr(case, "citizen") else "—",
                     "due_state": None if case.is_closed or not case.due_date else due_state(case.due_date),
                     "event": event,
-                    "author": activity_author(event, case) if event else "",
+                    "author": activity_author(event) if event else "",
                     "can_take": case.assignee_id is None and not case.is_closed,
                 }
             )

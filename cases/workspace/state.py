@@ -15,7 +15,8 @@ Parameters (all optional; the defaults are left out of the URLs):
   to process first, then by due date (soonest first, none last), then newest first;
 - `p`: the page (the index's only; never part of a list's identity).
 `vue=mes-dossiers` and `vue=non-assignes`, from links already sent in digests, still
-read as `mediateur=moi` and `mediateur=aucun`.
+read as `mediateur=moi` and `mediateur=aucun`, and the former index's `status__exact` and
+`channel__exact` (still the statistics' names, cases/insight/forms.py) as `avancement` and `saisine`.
 
 For the case page: the index links each row with `case_link(number, state, position)`, i.e.
 `/admin/dossiers/<N>/?liste=<the list's query string>&rang=<position in the list, from 0>`;
@@ -93,6 +94,11 @@ def int_or_none(value) -> int | None:
     return number if 0 < number < 2**63 else None
 
 
+def choice(params: QueryDict, name: str, former: str, values: list[str]) -> str:
+    value = params.get(name) or params.get(former, "")
+    return value if value in values else ""
+
+
 @dataclasses.dataclass(frozen=True)
 class ListState:
     """One list of the index: its filters and its sort (never its page)."""
@@ -117,8 +123,8 @@ class ListState:
         return cls(
             q=params.get("q", "").strip()[:200],
             etat=params.get("etat") if params.get("etat") in STATES else OPEN,
-            avancement=params.get("avancement") if params.get("avancement") in Status.values else "",
-            saisine=params.get("saisine") if params.get("saisine") in Channel.values else "",
+            avancement=choice(params, "avancement", "status__exact", Status.values),
+            saisine=choice(params, "saisine", "channel__exact", Channel.values),
             domaine=int_or_none(params.get("domaine")),
             mediateur=mediateur,
             collectivite=int_or_none(params.get("collectivite")),
