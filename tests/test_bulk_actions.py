@@ -169,3 +169,21 @@ def test_an_external_next_is_not_followed(client, agent, three):
 def test_get_is_not_allowed(client, agent):
     client.force_login(agent)
     assert client.get(BULK_URL).status_code == 405
+
+
+def test_the_selection_is_exported_without_changing_it(client, agent, three):
+    from cases.insight.models import Job
+
+    before, before_events = snapshot(three), events(three)
+    response = post(client, agent, three, action="exporter")
+    job = Job.objects.get()
+    assert response.url == f"/admin/statistiques/exports/{job.pk}/"
+    assert (job.user, job.criteria) == (agent, {"numbers": sorted(case.number for case in three)})
+    assert snapshot(three) == before and events(three) == before_events
+
+
+def test_an_export_with_a_case_of_another_authority_is_refused(client, agent, three, other_authority):
+    from cases.insight.models import Job
+
+    post(client, agent, [*three, CaseFactory(authority=other_authority)], action="exporter")
+    assert not Job.objects.exists()

@@ -1,8 +1,9 @@
 """Bulk actions on the rows selected in the case index (issue 11, item 3), at /admin/dossiers/actions/.
 
 Assign (to me, or — main agent — to an agent), change the status, set the due
-date, mark the messages to process as processed. The index posts the selection
-here; a page lists the cases and the action, and one « Confirmer » runs it:
+date, mark the messages to process as processed, export the selection. The index
+posts the selection here; a page lists the cases and the action, and one
+« Confirmer » runs it:
 
 - in one transaction: every case changes or none does;
 - each case through the workflow's own rule (cases/workflow.py), so the
@@ -13,7 +14,8 @@ here; a page lists the cases and the action, and one « Confirmer » runs it:
   is refused whole before anything is read or changed, without saying which;
 - any refusal on one case (a rule of the workflow) cancels the whole action, and
   the page names the cases refused and why.
-There is no export of a selection yet: it comes with the exports of cases/insight/.
+The export changes nothing: it queues the statistics' pseudonymised export of the
+selected cases (`cases.insight.export.export_cases`) and opens its progress page.
 """
 
 import datetime
@@ -25,6 +27,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import ngettext
@@ -33,18 +36,21 @@ from authorities.models import AGENT_ROLES, User
 from cases import workflow
 from cases.access import agent_authorities, cases_for
 from cases.choices import Status
+from cases.insight.export import export_cases
+from cases.insight.models import Kind
 from cases.models import Case, CaseEvent, MessageCase
 from cases.views.common import error_text, safe_next
 from cases.workspace.saved_views import main_agent_of
 from cases.workspace.state import ME, index_url
 
 MAX_SELECTION = 200
-ASSIGN, STATUS, DUE_DATE, PROCESSED = "assigner", "avancement", "echeance", "traites"
+ASSIGN, STATUS, DUE_DATE, PROCESSED, EXPORT = "assigner", "avancement", "echeance", "traites", "exporter"
 ACTIONS = {
     ASSIGN: "Assigner",
     STATUS: "Changer l'avancement",
     DUE_DATE: "Fixer l'échéance",
     PROCESSED: "Marquer les messages comme traités",
+    EXPORT: "Exporter (tableur, sans données personnelles)",
 }
 UNREACHABLE = "Un dossier de la sélection est introuvable : aucun dossier n'a été modifié."
 
@@ -114,7 +120,7 @@ class BulkForm(forms.Form):
             return f"Passer l'avancement à « {Status(data['status']).label} »"
         if action == DUE_DATE:
             return f"Fixer l'échéance au {date_format(data['due_date'], 'j F Y')}"
-        return ACTIONS[PROCESSED]
+        return ACTIONS[action]
 
 
 def selected_numbers(request: HttpRequest) -> list[int]:
@@ -217,6 +223,14 @@ def bulk(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
         return redirect(back)
+    if request.POST.get("confirm") and form.cleaned_data["action"] == EXPORT:
+        try:
+            cases = selection(request.user, numbers)
+        except Refused as refusal:
+            messages.error(request, refusal.reasons[0])
+            return redirect(back)
+        job = export_cases(request.user, [case.number for case in cases], kind=Kind.XLSX)
+        return redirect(reverse("insight_job", args=[job.pk]))
     if request.POST.get("confirm"):
         try:
             changed = run(request.user, numbers, form.cleaned_data)
