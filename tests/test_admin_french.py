@@ -67,3 +67,12 @@ def test_platform_admin_creating_an_authority(client, platform_admin):
     assert_french(response.content.decode())
     refused = client.post("/admin/collectivites/new/", {"name": ""})
     assert_french(refused.content.decode())
+
+
+def test_a_closed_case_is_reopened_not_reouvert(client, main_agent, authority):
+    case = CaseFactory(authority=authority, status="closed", closed_at="2026-01-02T10:00Z", outcome="partial")
+    client.force_login(main_agent)
+    for path in ("", "reouvrir/"):
+        content = client.get(f"/admin/dossiers/{case.number}/{path}").content.decode()
+        assert_french(content)
+        assert "Rouvrir le dossier" in content

@@ -299,7 +299,7 @@ def test_service_refuses_to_close_without_outcome(agent, case):
 def test_reopen_goes_back_to_finalisation_and_clears_the_closing_date(client, agent, case):
     workflow.close(agent, case, {"outcome": Outcome.PARTIAL})
     client.force_login(agent)
-    assert "Réouvrir le dossier" in client.get(url("reopen", case)).content.decode()
+    assert "Rouvrir le dossier" in client.get(url("reopen", case)).content.decode()
     client.post(url("reopen", case))
     reopened = reload(case)
     assert reopened.status == Status.ABOUT_TO_CLOSE

@@ -83,7 +83,7 @@ def test_closed_status_is_read_only_and_not_offered_while_open(client, agent, ca
     content = page(client, agent, case)
     assert "Clôture de la procédure" in content
     assert 'name="status"' not in content
-    assert "Réouvrir le dossier" in content
+    assert "Rouvrir le dossier" in content
 
 
 def test_overdue_due_date_is_flagged(client, agent, case):

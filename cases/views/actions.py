@@ -89,11 +89,11 @@ def close(request: HttpRequest, number: int) -> HttpResponse:
 def reopen(request: HttpRequest, number: int) -> HttpResponse:
     case = case_for(request, number)
     if request.method == "POST":
-        perform(request, lambda: workflow.reopen(request.user, case), f"{case.label} est réouvert (« Finalisation »).")
+        perform(request, lambda: workflow.reopen(request.user, case), f"{case.label} est rouvert (« Finalisation »).")
         return redirect(case_url(case))
     if not case.is_closed:
         return refuse(request, case, ValidationError("Ce dossier n'est pas clôturé."))
-    context = case_context(request, case) | {"page_title": "Réouvrir le dossier"}
+    context = case_context(request, case) | {"page_title": "Rouvrir le dossier"}
     return TemplateResponse(request, "cases/admin/case/reopen.html", context)
 
 

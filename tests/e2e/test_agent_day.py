@@ -88,7 +88,7 @@ def test_an_agents_day(page, axe, authority, agent, tmp_path):
     closed = Case.objects.get(pk=case.pk)
     assert (closed.status, closed.outcome) == (Status.CLOSED, Outcome.FAVORABLE_TO_CITIZEN)
     assert closed.closed_at is not None
-    assert "Réouvrir le dossier" in page.content()
+    assert "Rouvrir le dossier" in page.content()
     kinds = list(case.events.order_by("pk").values_list("kind", flat=True))
     assert kinds == [
         CaseEvent.Kind.ASSIGNED,
