@@ -21,7 +21,8 @@ read as `mediateur=moi` and `mediateur=aucun`, and the former index's `status__e
 For the case page: the index links each row with `case_link(number, state, position)`, i.e.
 `/admin/dossiers/<N>/?liste=<the list's query string>&rang=<position in the list, from 0>`;
 `neighbours(user, request.GET.get("liste", ""), number, rang)` then gives the previous and the
-next case numbers in one query, even after the case left that list (assigned, closed).
+next case numbers in one query, even after the case left that list (assigned, closed), and
+`list_url(ListState.from_query(liste).query_string())` the way back to that list.
 """
 
 import dataclasses
