@@ -453,12 +453,14 @@ def test_no_due_badge_far_away_or_on_closed_cases(client, agent, authority):
     assert "Échéance proche" not in content
 
 
-def test_rows_link_to_the_case_page_with_their_list_and_place(client, agent, authority):
-    older, newer = CaseFactory.create_batch(2, authority=authority)
+def test_rows_link_to_the_case_page_with_their_list(client, agent, authority):
+    case = CaseFactory(authority=authority)
     client.force_login(agent)
-    content = client.get(INDEX_URL, {"p": 1}).content.decode()
-    assert f'href="{reverse("case:detail", args=[newer.number])}?liste=&amp;rang=0"' in content
-    assert f'href="{reverse("case:detail", args=[older.number])}?liste=&amp;rang=1"' in content
+    assert (
+        f'href="{reverse("case:detail", args=[case.number])}" data-case-link' in client.get(INDEX_URL).content.decode()
+    )
+    content = client.get(INDEX_URL, {"mediateur": "aucun"}).content.decode()
+    assert f'href="{reverse("case:detail", args=[case.number])}?liste=mediateur%3Daucun" data-case-link' in content
 
 
 def test_assign_to_me_button_posts_to_the_case_action_with_the_current_list_as_next(client, agent, authority):

@@ -4,7 +4,8 @@ import pytest
 from django.http import QueryDict
 
 from cases.choices import Status
-from cases.workspace.state import ListState, neighbours, ordered_cases
+from cases.views.neighbours import neighbours
+from cases.workspace.state import ListState, list_and_order
 from tests.factories import CaseFactory
 
 
@@ -42,25 +43,30 @@ def test_sort_link_goes_ascending_then_descending():
     assert current == "ascending" and url.endswith("?tri=-echeance")
 
 
+def ordered(user, query: str) -> list[int]:
+    cases, order = list_and_order(user, query)
+    return list(cases.order_by(*order).values_list("number", flat=True))
+
+
 @pytest.mark.django_db
-def test_ordered_cases_and_neighbours_follow_the_list(agent, authority, other_authority):
+def test_the_list_and_its_order_follow_the_state(agent, authority, other_authority):
     cases = CaseFactory.create_batch(4, authority=authority)
     CaseFactory(authority=other_authority)
     CaseFactory(authority=authority, status=Status.CLOSED, closed_at="2026-01-02T10:00Z", outcome="partial")
-    numbers = list(ordered_cases(agent, "").values_list("number", flat=True))
-    assert numbers == sorted((case.number for case in cases), reverse=True)  # open only, newest first
-    assert neighbours(agent, "", numbers[1], 1) == (numbers[0], numbers[2])
-    assert neighbours(agent, "", numbers[0], 0) == (None, numbers[1])
-    assert neighbours(agent, "", numbers[3], 3) == (numbers[2], None)
+    numbers = sorted((case.number for case in cases), reverse=True)
+    assert ordered(agent, "") == numbers  # open only, newest first
+    assert ordered(agent, "tri=numero") == sorted(numbers)
+    assert len(ordered(agent, "etat=tous")) == 5
 
 
 @pytest.mark.django_db
-def test_neighbours_of_a_case_that_left_the_list(agent, authority):
-    cases = CaseFactory.create_batch(3, authority=authority)
-    numbers = list(ordered_cases(agent, "mediateur=aucun").values_list("number", flat=True))
-    middle = cases[1]
-    middle.assignee = agent
-    middle.save()
-    assert numbers[1] == middle.number
-    assert neighbours(agent, "mediateur=aucun", middle.number, 1) == (numbers[0], numbers[2])
-    assert neighbours(agent, "", middle.number, None) == (None, None)
+def test_the_case_page_neighbours_follow_the_list_of_the_link(agent, authority):
+    """The window of cases/views/neighbours.py over the index's list and order (`liste` of the row link)."""
+    cases = CaseFactory.create_batch(3, authority=authority, assignee=agent)
+    mine_ascending = "mediateur=moi&tri=numero"
+    first, middle, last = (case.number for case in cases)
+    found = neighbours(agent, cases[1], mine_ascending)
+    assert (found.previous, found.next) == (first, last)
+    assert found.next_url.endswith("?liste=mediateur%3Dmoi%26tri%3Dnumero")
+    found = neighbours(agent, cases[1], "")  # the default: newest first
+    assert (found.previous, found.next) == (last, first)

@@ -150,8 +150,8 @@ def test_previous_and_next_case_of_the_list(client, agent, authority):
     assert f'href="{url("detail", last)}" class="button button-small button-secondary" data-case-next' in content
     assert "data-case-previous" not in page(client, agent, first)
     assert "data-case-next" not in page(client, agent, last)
-    kept = html.unescape(client.get(url("detail", middle) + "?liste=vue%3Dmes-dossiers").content.decode())
-    assert f'href="{url("detail", last)}?liste=vue%3Dmes-dossiers"' in kept, "the list's state travels on"
+    kept = html.unescape(client.get(url("detail", middle) + "?liste=mediateur%3Daucun").content.decode())
+    assert f'href="{url("detail", last)}?liste=mediateur%3Daucun"' in kept, "the list's state travels on"
 
 
 def count_queries(client, case) -> int:

@@ -2,22 +2,20 @@
 
 The list is the index's: its URL state (filters, sort) travels with the case link as `liste`, and the
 neighbours are read in one query from that list's order (a window over it, filtered on the case), whatever
-its length. Until the index gives its own ordered list from that state (`ordered_list`), it is the index's
-default: the user's open cases, those with messages to process first, then by due date, newest first.
+its length; the index gives the list and its order from that state (cases/workspace/state.py).
 """
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import F, QuerySet, Window
+from django.db.models import F, Window
 from django.db.models.functions import FirstValue, Lag, Lead
 from django.urls import reverse
 
-from cases.access import cases_for
 from cases.models import Case
-from cases.workspace.index import DUE_ORDER, has_unprocessed
+from cases.workspace.state import LIST_PARAM, list_and_order
 
-LIST_PARAM = "liste"
+__all__ = ["LIST_PARAM", "Neighbours", "neighbours"]
 
 
 @dataclass(frozen=True)
@@ -41,13 +39,8 @@ class Neighbours:
         return self.url(self.next)
 
 
-def ordered_list(user, state: str) -> tuple[QuerySet[Case], list]:
-    """The list's cases and their order (see the module's docstring: the index's default for now)."""
-    return cases_for(user).open(), [has_unprocessed().desc(), *DUE_ORDER]
-
-
 def neighbours(user, case: Case, state: str = "") -> Neighbours:
-    cases, order = ordered_list(user, state)
+    cases, order = list_and_order(user, state)
     row = (
         cases.annotate(
             previous_number=Window(Lag("number"), order_by=order),

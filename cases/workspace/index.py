@@ -24,7 +24,7 @@ from urllib.parse import parse_qsl
 from django import forms
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -36,7 +36,7 @@ from cases import audit
 from cases.access import agent_authorities
 from cases.choices import Channel, Status
 from cases.dates import DueState, due_state
-from cases.models import Case, CaseEvent, Domain, MessageCase
+from cases.models import Case, CaseEvent, Domain
 from cases.search import count_up_to
 from cases.workflow import person
 from cases.workspace import saved_views
@@ -51,6 +51,7 @@ from cases.workspace.state import (
     ListState,
     case_link,
     filtered_cases,
+    has_unprocessed,
     index_url,
     list_url,
     unprocessed_first,
@@ -79,11 +80,6 @@ def case_detail_url(number: int) -> str:
 def can_use_index(user) -> bool:
     """Agents and main agents somewhere; anyone else gets 404 on every case URL."""
     return user.is_authenticated and bool(agent_authorities(user))
-
-
-def has_unprocessed() -> Exists:
-    """The case has an inbound message still to process."""
-    return Exists(MessageCase.objects.filter(case=OuterRef("pk"), processed=False))
 
 
 class UnprocessedFirst:
@@ -248,16 +244,16 @@ class CaseIndex:
             number = 1
         return min(max(number, 1), max(num_pages, 1))
 
-    def rows(self, cases: list[Case], start: int) -> list[dict]:
+    def rows(self, cases: list[Case]) -> list[dict]:
         events = CaseEvent.objects.filter(pk__in=[case.last_event_id for case in cases if case.last_event_id])
         newest = {event.pk: event for event in events.select_related("actor")} if cases else {}
         rows = []
-        for position, case in enumerate(cases, start=start):
+        for case in cases:
             event = newest.get(case.last_event_id)
             rows.append(
                 {
                     "case": case,
-                    "url": case_link(case.number, self.state, position),
+                    "url": case_link(case.number, self.state),
                     "subject": subject(case.description),
                     "citizen": case.citizen.full_name if hasattr(case, "citizen") else "—",
                     "due_state": None if case.is_closed or not case.due_date else due_state(case.due_date),
@@ -298,7 +294,7 @@ class CaseIndex:
             "current_tab": current_tab,
             "page_title": current_tab.label if current_tab else "Dossiers",
             "columns": self.columns(),
-            "rows": self.rows(cases, start),
+            "rows": self.rows(cases),
             "object_list": cases,
             "paginator": paginator,
             "result_count": count,

@@ -18,11 +18,10 @@ Parameters (all optional; the defaults are left out of the URLs):
 read as `mediateur=moi` and `mediateur=aucun`, and the former index's `status__exact` and
 `channel__exact` (still the statistics' names, cases/insight/forms.py) as `avancement` and `saisine`.
 
-For the case page: the index links each row with `case_link(number, state, position)`, i.e.
-`/admin/dossiers/<N>/?liste=<the list's query string>&rang=<position in the list, from 0>`;
-`neighbours(user, request.GET.get("liste", ""), number, rang)` then gives the previous and the
-next case numbers in one query, even after the case left that list (assigned, closed), and
-`list_url(ListState.from_query(liste).query_string())` the way back to that list.
+For the case page: the index links each row with `case_link(number, state)`, i.e.
+`/admin/dossiers/<N>/?liste=<the list's query string>`; `list_and_order(user, liste)` gives that
+list's cases and its order as expressions, from which cases/views/neighbours.py reads the previous
+and next case in one query; `list_url(ListState.from_query(liste).query_string())` leads back to it.
 """
 
 import dataclasses
@@ -30,6 +29,7 @@ from urllib.parse import urlencode
 
 from django.db.models import (
     BooleanField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -46,13 +46,13 @@ from django.urls import reverse
 
 from cases.access import agent_authorities, cases_for
 from cases.choices import Channel, Status
-from cases.models import Case, CaseEvent, Domain
+from cases.models import Case, CaseEvent, Domain, MessageCase
 from cases.search import search_cases
 
 OPEN, CLOSED, ALL = "ouverts", "clotures", "tous"
 STATES = {OPEN: "Ouverts", CLOSED: "Clôturés", ALL: "Tous"}
 ME, NOBODY = "moi", "aucun"
-LIST_PARAM, POSITION_PARAM = "liste", "rang"
+LIST_PARAM = "liste"
 LEGACY_VIEWS = {"mes-dossiers": ME, "non-assignes": NOBODY}
 
 # The index's order after the cases with messages to process (index case_authority_due_order).
@@ -242,42 +242,28 @@ def sort_order(state: ListState) -> list:
     return order
 
 
-def ordered_cases(user, query: QueryDict | str) -> QuerySet[Case]:
-    """The list a query string names, in the index's order: the helper for « previous / next case ».
+def has_unprocessed() -> Exists:
+    """The case has an inbound message still to process."""
+    return Exists(MessageCase.objects.filter(case=OuterRef("pk"), processed=False))
 
-    A list in the default order is ordered here by a per-case count of messages to
-    process; the index itself pages that order without it (`UnprocessedFirst`).
+
+def list_and_order(user, query: QueryDict | str) -> tuple[QuerySet[Case], list]:
+    """The list a query string names and the order the index shows it in, as expressions: for a window
+    over the list (the case page's previous / next, cases/views/neighbours.py) or `order_by`.
+
+    The default order is given here by whether a case has messages to process; the index itself pages
+    it without sorting the whole list (`UnprocessedFirst`).
     """
     state = ListState.from_query(query)
     cases = filtered_cases(user, state)
+    order = list(cases.query.order_by)
     if state.default_order:
-        cases = cases.with_unprocessed_count().order_by(unprocessed_first(), *DUE_ORDER)
-    return cases
+        order.insert(0, has_unprocessed().desc())
+    return cases.order_by(), order
 
 
-def case_link(number: int, state: ListState, position: int) -> str:
-    """A row's link to the case page, carrying its list and its place in it for « previous / next »."""
-    query = urlencode({LIST_PARAM: state.query_string(), POSITION_PARAM: position})
-    return f"{reverse('case:detail', args=[number])}?{query}"
-
-
-def neighbours(user, list_query: str, number: int, position: int | None) -> tuple[int | None, int | None]:
-    """The numbers of the cases before and after case `number` in the list `list_query`, where it stood at
-    `position` (0-based) when the list was shown; one query of at most three rows.
-
-    If the case is no longer there (assigned from « Non assignés », closed from « Ouverts »), the cases
-    around its old place are its neighbours: the one before it, and the one that took its place.
-    """
-    if position is None or position < 0:
-        return None, None
-    start = max(position - 1, 0)
-    around = list(ordered_cases(user, list_query).values_list("number", flat=True)[start : position + 2])
-    if number in around:
-        index = around.index(number)
-        before = around[index - 1] if index > 0 else None
-        after = around[index + 1] if index + 1 < len(around) else None
-        return before, after
-    offset = position - start  # where the case stood in `around`
-    before = around[offset - 1] if offset > 0 and offset - 1 < len(around) else None
-    after = around[offset] if offset < len(around) else None
-    return before, after
+def case_link(number: int, state: ListState) -> str:
+    """A row's link to the case page, carrying its list for « previous / next »."""
+    url = reverse("case:detail", args=[number])
+    query = state.query_string()
+    return f"{url}?{urlencode({LIST_PARAM: query})}" if query else url
