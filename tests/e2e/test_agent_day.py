@@ -26,7 +26,7 @@ def test_an_agents_day(page, axe, authority, agent, tmp_path):
 
     page.goto(f"/admin/dossiers/?q={case.number}")
     page.get_by_role("link", name=re.compile(rf"^{case.number}$|Delaunay")).first.click()
-    page.wait_for_url(f"**/admin/dossiers/{case.number}/")
+    page.wait_for_url(re.compile(rf"/admin/dossiers/{case.number}/\?liste=q%3D{case.number}$"))  # the list travels
     assert page.get_by_role("heading", name=re.compile(f"Dossier n°{case.number}")).is_visible()
     assert "Capucine Delaunay" in page.content()
     axe.assert_no_violations(page)
