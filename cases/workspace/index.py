@@ -7,6 +7,7 @@ one set of filters (state, status, domain, assignee, channel, authority and the
 search), a sort on every column, the page. By default: the open cases, those with
 messages to process first, then by due date. Saved views (cases/workspace/saved_views.py)
 are the tabs above the list; selected rows go to the bulk actions (cases/workspace/bulk.py).
+Keys (static/js/case-index.js, never while typing): j / k from row to row, / to the search.
 
 A page costs the same queries whatever its size: the tabs' bounded counts (one
 query), the list's count (one aggregate, or a count up to 1 000 for a search:

@@ -1,6 +1,31 @@
 // The case index (cases/workspace/templates/workspace/index.html): select every row of the page, say how
 // many are selected, and show only the field the chosen bulk action needs. Without it the page still works:
 // every field shows and the confirmation page tells what will be done.
+// Keys, as on the case page and never while typing in a field: j / k move to the next / previous row's link
+// (Enter opens it), / goes to the search.
+(function () {
+    const typing = (element) =>
+        element.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(element.tagName);
+    document.addEventListener("keydown", (event) => {
+        if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+        if (event.key === "/") {
+            const search = document.querySelector("[data-case-search]");
+            if (search) {
+                event.preventDefault();
+                search.focus();
+            }
+            return;
+        }
+        if (event.key !== "j" && event.key !== "k") return;
+        const links = Array.from(document.querySelectorAll("[data-case-row] [data-case-link]"));
+        if (!links.length) return;
+        const here = links.indexOf(document.activeElement);
+        const next = event.key === "j" ? Math.min(here + 1, links.length - 1) : Math.max(here - 1, 0);
+        event.preventDefault();
+        links[here === -1 ? 0 : next].focus();
+    });
+})();
+
 (function () {
     const bulk = document.getElementById("case-bulk");
     if (!bulk) return;

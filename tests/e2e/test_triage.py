@@ -26,6 +26,17 @@ def test_triage_bulk_assign_and_saved_view(page, axe, authority, agent):
     assert rows_on_screen(page) >= 20
     assert page.locator(f'[data-case-number="{closed.number}"]').count() == 0, "open cases by default"
     assert page.get_by_role("cell", name="Facture d'eau contestée").first.is_visible()
+    numbers = [
+        int(n) for n in page.locator("[data-case-row]").evaluate_all("rows => rows.map(r => r.dataset.caseNumber)")
+    ]
+    focused = "() => document.activeElement.closest('[data-case-row]')?.dataset.caseNumber"
+    for key, row in (("j", 0), ("j", 1), ("j", 2), ("k", 1)):
+        page.keyboard.press(key)
+        assert page.evaluate(focused) == str(numbers[row]), key
+    page.keyboard.press("/")
+    assert page.evaluate("() => document.activeElement.hasAttribute('data-case-search')")
+    page.keyboard.type("j")  # typed in the search: a letter, not a shortcut
+    assert page.input_value("[data-case-search]") == "j"
 
     triage_and_bulk_assign(page, chosen, check=axe.assert_no_violations)
     assert set(Case.objects.filter(assignee=agent).values_list("number", flat=True)) == set(chosen)
