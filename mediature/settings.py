@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "cases.citizen",  # the citizen's case page without an account, an app of its own too (cases/citizen/)
     "cases.notify",  # agents told of the citizens' answers, an app of its own too (cases/notify/)
     "cases.workspace",  # the case index and its saved views, an app of its own too (cases/workspace/)
+    "cases.replies",  # the main agents' reply templates, an app of its own too (cases/replies/)
     "pages",
     "dsfr",
     "widget_tweaks",

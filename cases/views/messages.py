@@ -14,6 +14,8 @@ out (404), and `cases.mail.messenger` checks the membership again.
   failed, its text, to send it again). The subject stays the same, without
   "Re:" (the original's choice): the subject the agent gave the thread when the
   message answers one of ours, else its own subject without the "Re:" prefixes.
+- `?modele=<pk>`: the body opens with a reply template of the case's authority (cases/replies/), its
+  placeholders filled for the case.
 - `message_processed`: POST only, the "Traité" toggle of a received message.
 """
 
@@ -29,6 +31,7 @@ from wagtail.admin import messages as wagtail_messages
 from cases.mail.messenger import mark_processed, recipient_suggestions, send_case_message
 from cases.mail.sanitize import text_to_html
 from cases.models import Case, Message
+from cases.replies.models import ReplyTemplate
 from cases.uploads import RejectedFile
 from cases.views.case import case_context, load_case
 from cases.views.common import THREAD, add_service_errors, case_url, perform, refuse
@@ -73,6 +76,13 @@ def message_compose(request: HttpRequest, number: int) -> HttpResponse:
         initial = reply_initial(case, original)
     else:
         initial = {"to": case.citizen.email.lower()} if case.citizen.email else {}
+    templates = list(ReplyTemplate.objects.filter(authority_id=case.authority_id))
+    chosen = request.GET.get("modele")
+    if chosen:
+        template = next((item for item in templates if str(item.pk) == chosen), None)
+        if template is None:
+            raise Http404("Modèle introuvable.")
+        initial["body"] = template.render(case, request.user)
     posted = request.method == "POST"
     form = MessageForm(request.POST if posted else None, request.FILES if posted else None, initial=initial)
     if posted:
@@ -108,7 +118,9 @@ def message_compose(request: HttpRequest, number: int) -> HttpResponse:
         "suggestions": recipient_suggestions(case),
         "page_title": compose_title(original),
         "header_icon": "mail",
-        "draft_key": f"case_new_message_{case.number}" if original is None else "",
+        "draft_key": f"case_new_message_{case.number}" if original is None and not chosen else "",
+        "templates": templates,
+        "chosen": chosen,
     }
     return TemplateResponse(request, "cases/admin/case/message_form.html", context)
 

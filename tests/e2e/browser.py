@@ -263,10 +263,11 @@ def save_current_view(page, name: str, check=lambda page: None) -> None:
     check(page)
 
 
-def agents_morning(page, replied, other, check=lambda page: None) -> None:
+def agents_morning(page, replied, other, template: str, check=lambda page: None) -> None:
     """Issue 11's morning, from the dashboard: the agent opens the case with the citizen's new reply (`replied`,
     assigned to them), goes to the next case of the list with `j` and takes it with `a` (`other`, unassigned),
-    comes back with `k`, answers with `r`, adds a note with `n` in the thread, and saves the status and the due
+    comes back with `k`, opens the reply composer with `r` and answers with the reply template named `template`,
+    adds a note with `n` in the thread, and saves the status and the due
     date together in the side column. `check` judges each page (axe, design)."""
     page.goto("/admin/")
     page.get_by_role("link", name=re.compile(f"Dossier n°{replied.number}|^{replied.number}$")).first.click()
@@ -280,12 +281,18 @@ def agents_morning(page, replied, other, check=lambda page: None) -> None:
     page.wait_for_url(f"**/admin/dossiers/{replied.number}/")
 
     page.keyboard.press("r")  # the reply composer opens, the cursor in its editor
-    editor = draftail(page, "reply_body")
+    draftail(page, "reply_body")
     page.wait_for_function("() => document.activeElement.isContentEditable")
-    page.keyboard.type("Bonjour, nous avons bien reçu votre facture.")
-    wait_for_draftail_save(page, "reply_body", "bien reçu")
     check(page)
-    editor.locator("xpath=ancestor::form").get_by_role("button", name="Envoyer").click()
+    page.get_by_role("link", name="Écrire avec un modèle de réponse").click()  # the main agent's template
+    page.wait_for_url(f"**/admin/dossiers/{replied.number}/messages/nouveau/?reply_to=*")
+    page.select_option("#id_modele", label=template)
+    page.get_by_role("button", name="Insérer le modèle").click()
+    page.wait_for_url("**&modele=*")
+    body = draftail(page, "id_body").get_by_role("textbox", name="Message")
+    assert replied.citizen.full_name in body.inner_text() and f"n°{replied.number}" in body.inner_text()
+    check(page)
+    page.get_by_role("button", name="Envoyer").click()
     page.wait_for_selector("text=Message envoyé.")
     page.wait_for_selector("text=est marqué comme traité")
 

@@ -1,5 +1,6 @@
 """An agent's morning (issue 11): a citizen's reply arrives overnight and emails the assignee; the dashboard and
-the menu show it; the agent triages with the keyboard (j / k between cases, a to take one), answers with r,
+the menu show it; the agent triages with the keyboard (j / k between cases, a to take one), answers with r
+and a reply template,
 notes with n in the thread, saves status and due date together; axe on every page, and the case page at
 1440×900 shows the latest messages and the facts without scrolling (screenshot kept under the test's tmp dir).
 
@@ -14,9 +15,11 @@ from django.utils import timezone
 from cases.choices import Status
 from cases.models import Case, Message, MessageCase, Note
 from cases.notify import service
+from cases.replies.models import ReplyTemplate
 from tests.e2e.browser import agents_morning, sign_in_to_dashboard
 from tests.factories import CaseFactory
 from tests.test_notifications import CITIZEN, answer
+from tests.test_reply_templates import BODY as TEMPLATE_BODY
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,6 +38,7 @@ def test_an_agents_morning(page, axe, authority, agent, mail_settings, tmp_path)
     service.send_pending(agent.pk)  # what the delayed task does three minutes later
     assert [email.to for email in mail.outbox if "réponse" in email.subject] == [[agent.email]]
 
+    ReplyTemplate.objects.create(authority=authority, title="Accusé de réception", body=TEMPLATE_BODY)
     page.set_viewport_size({"width": 1440, "height": 900})
     sign_in_to_dashboard(page, agent)
     axe.assert_no_violations(page)
@@ -54,12 +58,12 @@ def test_an_agents_morning(page, axe, authority, agent, mail_settings, tmp_path)
     axe.assert_no_violations(page)
     page.keyboard.press("Escape")
 
-    agents_morning(page, replied, other, check)
+    agents_morning(page, replied, other, "Accusé de réception", check)
 
     assert Case.objects.get(pk=other.pk).assignee == agent
     assert MessageCase.objects.get(case=replied, message=reply).processed is True
     sent = Message.objects.get(case_links__case=replied, direction=Message.Direction.OUT, sent_by=agent)
-    assert "bien reçu votre facture" in sent.content_html
+    assert f"Votre dossier n°{replied.number} est suivi par" in sent.content_html
     assert "montant.j" in Note.objects.get(case=replied).content
     saved = Case.objects.get(pk=replied.pk)
     assert (saved.status, saved.due_date) == (Status.WAITING_FOR_ADMINISTRATION, datetime.date(2099, 1, 15))
