@@ -555,7 +555,7 @@ class CaseEvent(models.Model):
         UNASSIGNED = "unassigned", _("Dossier désassigné")
         UPDATED = "updated", _("Champs modifiés")
         CLOSED = "closed", _("Dossier clôturé")
-        REOPENED = "reopened", _("Dossier réouvert")
+        REOPENED = "reopened", _("Dossier rouvert")
         MESSAGE_SENT = "message_sent", _("Message envoyé")
         MESSAGE_RECEIVED = "message_received", _("Message reçu")
         NOTE_ADDED = "note_added", _("Note ajoutée")

@@ -263,7 +263,7 @@ def change_status(actor, case: Case, status: str) -> Case:
     require_agent(actor, case)
     if status not in Status.values:
         raise ValidationError("Avancement inconnu.")
-    require_open(case, "Le dossier est clôturé : réouvrez-le pour changer son avancement.")
+    require_open(case, "Le dossier est clôturé : rouvrez-le pour changer son avancement.")
     if status == Status.CLOSED:
         raise ValidationError("Pour clôturer le dossier, utilisez « Clôturer le dossier » et indiquez son issue.")
     before = snapshot(case, ["status"])

@@ -15,7 +15,7 @@ from django.conf import settings
 from tests.factories import CaseFactory
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES"
-GENERIC = re.compile(r"\((?:e|le|la|tte|elle)\)|Le/la |Wagtail</title>|Réouvrir|Rechercher toutes les pages")
+GENERIC = re.compile(r"\((?:e|le|la|tte|elle)\)|Le/la |Wagtail</title>|[Rr]éouvr|Rechercher toutes les pages")
 
 
 def assert_french(content: str) -> None:

@@ -214,7 +214,7 @@ def test_status_cannot_be_set_to_closed_without_closing(client, agent, case):
 
 def test_status_of_a_closed_case_is_read_only(agent, case):
     workflow.close(agent, case, {"outcome": Outcome.PARTIAL})
-    with pytest.raises(ValidationError, match="réouvrez-le"):
+    with pytest.raises(ValidationError, match="rouvrez-le"):
         workflow.change_status(agent, case, Status.TO_PROCESS)
 
 

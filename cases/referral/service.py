@@ -59,7 +59,7 @@ def required_text(value: str, field: str, missing: str) -> str:
 def propose(actor, case: Case, to_authority: Authority, reason: str, note: str, consent: str) -> Referral:
     case = locked(case)
     require_agent(actor, case)
-    require_open(case, "Ce dossier est clôturé : réouvrez-le pour le transmettre.")
+    require_open(case, "Ce dossier est clôturé : rouvrez-le pour le transmettre.")
     if to_authority.pk == case.authority_id:
         raise ValidationError({"to_authority": "Choisissez une autre collectivité que celle du dossier."})
     agents = receiving_agents(to_authority)
@@ -160,7 +160,7 @@ def accept(actor, referral: Referral) -> Case:
     referral = answerable(referral, case)
     consent_on_page.require_consent(referral)
     require_open(
-        case, "Ce dossier a été clôturé depuis la proposition : sa collectivité doit le réouvrir pour le transmettre."
+        case, "Ce dossier a été clôturé depuis la proposition : sa collectivité doit le rouvrir pour le transmettre."
     )
     before = snapshot(case, RESET_FIELDS)
     case.authority = referral.to_authority

@@ -35,7 +35,7 @@ def propose(request: HttpRequest, number: int) -> HttpResponse:
     """Any agent of the case proposes it to another authority; a proposal waiting is shown instead."""
     case = load_case(request, number)
     if case.is_closed:
-        return refuse(request, case, ValidationError("Ce dossier est clôturé : réouvrez-le pour le transmettre."))
+        return refuse(request, case, ValidationError("Ce dossier est clôturé : rouvrez-le pour le transmettre."))
     pending = service.open_referral(case)
     form = ProposalForm(case, request.POST if request.method == "POST" and not pending else None)
     done = submit(
