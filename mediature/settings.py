@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "cases.notify",  # agents told of the citizens' answers, an app of its own too (cases/notify/)
     "cases.workspace",  # the case index and its saved views, an app of its own too (cases/workspace/)
     "cases.replies",  # the main agents' reply templates, an app of its own too (cases/replies/)
+    "cases.drafts",  # drafts of replies and notes kept on the server, an app of its own too (cases/drafts/)
     "pages",
     "dsfr",
     "widget_tweaks",

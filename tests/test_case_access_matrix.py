@@ -47,8 +47,10 @@ URLS = {
     "message_processed": {"message_pk": None},
     "message_original": {"message_pk": None},
     "message_raw": {"message_pk": None},
+    "draft_save": {"kind": "note"},
 }
 POST_ONLY = {
+    "draft_save",
     "facts",
     "assign_to_me",
     "unassign",

@@ -50,8 +50,8 @@ INDEX_DATA = {"list": 7, "sorted": 8, "search": 8 + AUDIT_ROW}
 DASHBOARD_DATA = 5
 # The case, its message links, documents (message files included), notes, events, similar cases, its previous /
 # next in the list (one window query), the citizen's online follow-up (cases/citizen/: last visit and keys in
-# service, one aggregate) and the audit row of the case opened.
-CASE_PAGE_DATA = 8 + AUDIT_ROW
+# service, one aggregate), the user's drafts of the case (cases/drafts/) and the audit row of the case opened.
+CASE_PAGE_DATA = 9 + AUDIT_ROW
 # A subject request's results: their count, their page, the audit row of the search.
 SUBJECT_REQUESTS_DATA = 2 + AUDIT_ROW
 

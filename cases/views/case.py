@@ -12,6 +12,8 @@ from cases import audit, workflow
 from cases.access import get_case_or_404
 from cases.dates import due_state
 from cases.documents import MAX_CASE_DOCUMENTS, case_documents
+from cases.drafts.models import Draft
+from cases.drafts.service import drafts_of
 from cases.models import Attachment, Case, MessageCase
 from cases.referral.service import pending_event
 from cases.views.common import add_service_errors, case_url, refuse, submit
@@ -93,8 +95,9 @@ def case_page(request: HttpRequest, case: Case, facts: FactsForm | None = None) 
     attach_message_documents(links, documents)
     events = list(case.events.select_related("actor").order_by("-created_at", "-pk"))
     notes = list(case.notes.select_related("author"))
-    reply_form, reply_to = reply_composer(case, links)
-    note_form = note_composer()
+    drafts = drafts_of(request.user, case)
+    reply_form, reply_to = reply_composer(case, links, drafts.get(Draft.Kind.REPLY))
+    note_form = note_composer(drafts.get(Draft.Kind.NOTE))
     facts = facts or facts_form(request, case)
     context = case_context(request, case) | {
         "sections": [(section, section_rows(section, case)) for section in SECTIONS.values()],

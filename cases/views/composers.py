@@ -110,7 +110,9 @@ def newest_to_process(links: list[MessageCase]) -> Message | None:
     return next((link.message for link in links if link.processed is False), None)
 
 
-def reply_composer(case: Case, links: list[MessageCase], data=None, files=None) -> tuple[MessageForm, Message | None]:
+def reply_composer(
+    case: Case, links: list[MessageCase], draft: dict | None = None
+) -> tuple[MessageForm, Message | None]:
     """The thread's reply form: to the newest message to process (which the reply will mark processed),
     else to the citizen under the thread's last subject; read from the loaded links, no query."""
     original = newest_to_process(links)
@@ -125,8 +127,8 @@ def reply_composer(case: Case, links: list[MessageCase], data=None, files=None) 
         last = next((link.message for link in links if link.message.content_subject), None)
         initial = {"to": case.citizen.email.lower(), "subject": last.content_subject if last else ""}
     # Its own ids: the case page also has the document composer's « files » field.
-    return MessageForm(data, files, initial=initial, auto_id="reply_%s"), original
+    return MessageForm(initial=initial | (draft or {}), auto_id="reply_%s"), original
 
 
-def note_composer(data=None) -> NoteForm:
-    return NoteForm(data, initial={"date": timezone.localdate()})
+def note_composer(draft: dict | None = None) -> NoteForm:
+    return NoteForm(initial={"date": timezone.localdate()} | (draft or {}))

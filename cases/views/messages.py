@@ -28,6 +28,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from wagtail.admin import messages as wagtail_messages
 
+from cases.drafts.models import Draft
+from cases.drafts.service import discard
 from cases.mail.messenger import mark_processed, recipient_suggestions, send_case_message
 from cases.mail.sanitize import text_to_html
 from cases.models import Case, Message
@@ -100,6 +102,7 @@ def message_compose(request: HttpRequest, number: int) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
+                discard(request.user, case, Draft.Kind.REPLY)
                 count = len(data["to"])
                 done = "Message envoyé." if count == 1 else f"Message envoyé à {count} destinataires."
                 messages.success(request, done + " Son statut d'envoi s'affiche dans le fil du dossier.")

@@ -6,6 +6,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from cases import notes
+from cases.drafts.models import Draft
+from cases.drafts.service import discard
 from cases.models import Case, Note
 from cases.views.actions import case_for
 from cases.views.case import case_context, load_case
@@ -30,6 +32,7 @@ def note_form_view(request: HttpRequest, case: Case, note: Note | None) -> HttpR
     def save(data: dict) -> None:
         if note is None:
             notes.add_note(request.user, case, **data)
+            discard(request.user, case, Draft.Kind.NOTE)
         else:
             notes.update_note(request.user, note, **data)
 

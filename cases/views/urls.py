@@ -6,6 +6,7 @@ user's agent memberships is a 404 whatever the URL.
 
 from django.urls import path
 
+from cases.drafts import views as drafts
 from cases.mail import views as mail
 from cases.privacy import views as privacy
 from cases.referral import views as referral
@@ -33,6 +34,7 @@ urlpatterns = [
     path("documents/<int:attachment_pk>/supprimer/", documents.document_delete, name="document_delete"),
     path("synthese.pdf", synthesis.synthesis, name="synthesis"),
     path("messages/nouveau/", messages.message_compose, name="message_compose"),
+    path("brouillon/<slug:kind>/", drafts.draft_save, name="draft_save"),
     path("messages/<int:message_pk>/traite/", messages.message_processed, name="message_processed"),
     path("messages/<int:message_pk>/original/", mail.message_original, name="message_original"),
     path("messages/<int:message_pk>/original.eml", mail.message_raw, name="message_raw"),

@@ -16,3 +16,33 @@
     });
   });
 })();
+
+// Drafts kept on the server (cases/drafts/): what a composer holds is sent to its `data-draft-url` a moment
+// after each change, and when the page is left. Draftail writes its hidden input without an event, so the
+// form's values are compared every two seconds; the files are not sent (a browser cannot keep them).
+(() => {
+  document.querySelectorAll("form[data-draft-url]").forEach((form) => {
+    const values = () => {
+      const data = new FormData(form);
+      data.delete("files");
+      return data;
+    };
+    const fingerprint = (data) => JSON.stringify([...data.entries()]);
+    let sent = fingerprint(values());
+    let submitted = false;
+    const save = (keepalive) => {
+      const data = values();
+      const current = fingerprint(data);
+      if (submitted || current === sent) {
+        return;
+      }
+      sent = current;
+      fetch(form.dataset.draftUrl, { method: "POST", body: data, credentials: "same-origin", keepalive });
+    };
+    window.setInterval(() => save(false), 2000);
+    window.addEventListener("pagehide", () => save(true));
+    form.addEventListener("submit", () => {
+      submitted = true;
+    });
+  });
+})();
