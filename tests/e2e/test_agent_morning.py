@@ -4,7 +4,7 @@ and a reply template,
 notes with n in the thread, saves status and due date together; axe on every page, and the case page at
 1440×900 shows the latest messages and the facts without scrolling (screenshot kept under the test's tmp dir).
 
-The index's bulk assignment (issue 11, item 3) is another part's: one case is taken here with `a`."""
+Then, on the index, three unassigned cases are taken at once (a bulk assignment, one confirmation)."""
 
 import datetime
 
@@ -16,7 +16,7 @@ from cases.choices import Status
 from cases.models import Case, Message, MessageCase, Note
 from cases.notify import service
 from cases.replies.models import ReplyTemplate
-from tests.e2e.browser import agents_morning, sign_in_to_dashboard
+from tests.e2e.browser import agents_morning, sign_in_to_dashboard, triage_and_bulk_assign
 from tests.factories import CaseFactory
 from tests.test_notifications import CITIZEN, answer
 from tests.test_reply_templates import BODY as TEMPLATE_BODY
@@ -59,8 +59,11 @@ def test_an_agents_morning(page, axe, authority, agent, mail_settings, tmp_path)
     page.keyboard.press("Escape")
 
     agents_morning(page, replied, other, "Accusé de réception", check)
+    waiting = CaseFactory.create_batch(3, authority=authority, due_date=timezone.localdate())  # new this morning
+    triage_and_bulk_assign(page, [case.number for case in waiting], check)
 
     assert Case.objects.get(pk=other.pk).assignee == agent
+    assert [case.assignee for case in Case.objects.filter(pk__in=[case.pk for case in waiting])] == [agent] * 3
     assert MessageCase.objects.get(case=replied, message=reply).processed is True
     sent = Message.objects.get(case_links__case=replied, direction=Message.Direction.OUT, sent_by=agent)
     assert f"Votre dossier n°{replied.number} est suivi par" in sent.content_html

@@ -1,12 +1,14 @@
 """An agent's morning (issue 11) on the platform as deployed: the case page's keys (Wagtail's w-kbd, our
-static case-page.js under the admin's CSP), the reply and note composers in place, the facts saved together."""
+static case-page.js under the admin's CSP), the reply and note composers in place, the facts saved together,
+then three cases taken at once on the index."""
 
 import datetime
 
 from django.utils import timezone
 
+from cases.models import Case
 from cases.replies.models import ReplyTemplate
-from tests.e2e.browser import agents_morning, sign_in_to_dashboard
+from tests.e2e.browser import agents_morning, sign_in_to_dashboard, triage_and_bulk_assign
 from tests.factories import CaseFactory
 from tests.production.watch import assert_admin_page_styled
 from tests.test_notifications import CITIZEN
@@ -23,3 +25,8 @@ def test_an_agents_morning(page, authority, agent):
     sign_in_to_dashboard(page, agent)
     assert_admin_page_styled(page)
     agents_morning(page, replied, other, "Accusé de réception", assert_admin_page_styled)
+    waiting = CaseFactory.create_batch(3, authority=authority, due_date=timezone.localdate())  # new this morning
+    triage_and_bulk_assign(page, [case.number for case in waiting], assert_admin_page_styled)
+    assert set(Case.objects.filter(pk__in=[case.pk for case in waiting]).values_list("assignee", flat=True)) == {
+        agent.pk
+    }
