@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+from axe_playwright_python.sync_playwright import Axe
+
 from tests.factories import TEST_PASSWORD
 
 
@@ -312,3 +314,22 @@ def agents_morning(page, replied, other, template: str, check=lambda page: None)
     facts.get_by_role("button", name="Enregistrer").click()
     page.wait_for_selector("text=Informations du dossier enregistrées.")
     check(page)
+
+
+# Resolves when every finite CSS animation or transition on the page has finished (infinite ones are skipped).
+SETTLE_ANIMATIONS = """Promise.all(
+    document.getAnimations()
+        .filter((animation) => animation.effect && animation.effect.getTiming().iterations !== Infinity)
+        .map((animation) => animation.finished.catch(() => null))
+)"""
+
+
+class AxeChecker:
+    def __init__(self) -> None:
+        self.axe = Axe()
+
+    def assert_no_violations(self, page) -> None:
+        # Judge the page as people see it once settled, not halfway through a fade-in (colour contrast).
+        page.evaluate(SETTLE_ANIMATIONS)
+        results = self.axe.run(page)
+        assert results.violations_count == 0, f"axe-core sur {page.url} :\n{results.generate_report()}"

@@ -9,7 +9,8 @@ import os
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+
+from tests.e2e.browser import AxeChecker
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -32,25 +33,6 @@ def page(browser, live_server):
     page.console_errors = errors
     yield page
     context.close()
-
-
-# Resolves when every finite CSS animation or transition on the page has finished (infinite ones are skipped).
-SETTLE_ANIMATIONS = """Promise.all(
-    document.getAnimations()
-        .filter((animation) => animation.effect && animation.effect.getTiming().iterations !== Infinity)
-        .map((animation) => animation.finished.catch(() => null))
-)"""
-
-
-class AxeChecker:
-    def __init__(self) -> None:
-        self.axe = Axe()
-
-    def assert_no_violations(self, page) -> None:
-        # Judge the page as people see it once settled, not halfway through a fade-in (colour contrast).
-        page.evaluate(SETTLE_ANIMATIONS)
-        results = self.axe.run(page)
-        assert results.violations_count == 0, f"axe-core sur {page.url} :\n{results.generate_report()}"
 
 
 @pytest.fixture(scope="session")
