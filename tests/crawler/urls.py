@@ -67,6 +67,7 @@ CONSTANTS = {
     "filter_spec": ["original"],
     "action": ["delete", "move", "publish"],
     "action_name": ["approve"],
+    "kind": ["reponse", "note"],  # a draft of the case page (cases/drafts/)
 }
 # Objects that none of the two authorities owns (workflow tasks, upload sessions…): a likely id.
 UNOWNED = {"task_state_id", "task_id", "workflow_state_id", "session_id", "uploaded_file_id", "redirect_id"}
