@@ -233,20 +233,28 @@ def messages_flowables(messages: list[Message], styles: Styles) -> list:
     return [table]
 
 
-def build_synthesis(case: Case, notes: list[Note], messages: list[Message], *, compress: bool = True) -> bytes:
-    """The PDF bytes; `compress=False` leaves the page streams readable (for tests)."""
-    styles = Styles()
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
+def a4_document(target, *, title: str, author: str, compress: bool) -> SimpleDocTemplate:
+    """An A4 document with the platform's margins (the case synthesis, the annual report); `target` is a path or
+    a file; `compress=False` leaves the page streams readable (for tests)."""
+    return SimpleDocTemplate(
+        target,
         pagesize=A4,
-        title=f"Synthèse du dossier n°{case.number}",
-        author=case.authority.name,
+        title=title,
+        author=author,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
         pageCompression=1 if compress else 0,
+    )
+
+
+def build_synthesis(case: Case, notes: list[Note], messages: list[Message], *, compress: bool = True) -> bytes:
+    """The PDF bytes; `compress=False` leaves the page streams readable (for tests)."""
+    styles = Styles()
+    buffer = io.BytesIO()
+    document = a4_document(
+        buffer, title=f"Synthèse du dossier n°{case.number}", author=case.authority.name, compress=compress
     )
     generated = date_format(timezone.localtime(), "d/m/Y à H:i")
     story = [

@@ -21,9 +21,8 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarC
 from reportlab.graphics.charts.piecharts import Pie
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Paragraph, Table, TableStyle
 
 from authorities.models import Authority, Role
 from authorities.permissions import authority_ids_as, is_platform_admin
@@ -33,7 +32,7 @@ from cases.insight.figures import compute
 from cases.insight.models import Job, Kind
 from cases.insight.period import Period
 from cases.insight.scope import scope_for
-from cases.synthesis import BLUE, MARGIN, TEXT_WIDTH, Styles, in_font, pdf_text, text_flowables
+from cases.synthesis import BLUE, TEXT_WIDTH, Styles, a4_document, in_font, pdf_text, text_flowables
 
 PALETTE = [colors.HexColor(value) for value in ("#000091", "#6a6af4", "#009081", "#c3992a", "#ce614a", "#a558a0")]
 CHART_HEIGHT = 60 * mm
@@ -128,17 +127,8 @@ def build_report(job: Job, path: Path) -> int:
     """Write the report's PDF to `path`; returns the number of requests of the year."""
     figures = compute(scope_for(job.user, job.authority_id), Period.year(job.year))
     styles = Styles()
-    document = SimpleDocTemplate(
-        str(path),
-        pagesize=A4,
-        title=f"Rapport d'activité {job.year} — {job.authority.name}",
-        author=job.authority.name,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        pageCompression=COMPRESSION,
-    )
+    title = f"Rapport d'activité {job.year} — {job.authority.name}"
+    document = a4_document(str(path), title=title, author=job.authority.name, compress=bool(COMPRESSION))
     generated = date_format(timezone.localtime(), "d/m/Y")
     story = [
         Paragraph(pdf_text(f"Rapport d'activité de la médiation — {job.year}"), styles.title),
